@@ -1,0 +1,27 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, laid out the GOV.UK way."""
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account is inactive.",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages = {"required": "Enter your username"}
+        self.fields["password"].error_messages = {"required": "Enter your password"}
+        self.fields["username"].widget = forms.TextInput(
+            attrs={"autocomplete": "username", "spellcheck": "false"}
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("username", field_width=Size.ONE_THIRD),
+            Field.text("password", field_width=Size.ONE_THIRD),
+            Button("submit", "Sign in"),
+        )

@@ -1,0 +1,168 @@
+"""The one place that answers "may this user see or act on this?", for pages and the API alike.
+
+Rules (INTERFACE.md, "Who sees what"): anyone signed in sees the catalogue and prices; a CIO
+sees and acts on their own organisation's applications, contracts and rollouts only; approvers
+see and decide all applications (never their own organisation's); procurement officers read all
+contracts and downloads; Cabinet Office staff run the catalogue and see everything.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from .models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from departments.models import Organisation
+
+    AnyUser = User | AnonymousUser
+
+
+def _groups(user: AnyUser) -> frozenset[str]:
+    """Group names, fetched once per user object (a request reuses request.user)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_flex_group_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._flex_group_names = cached  # type: ignore[union-attr]
+    return cached
+
+
+def is_cio(user: AnyUser) -> bool:
+    return Role.CIO.value in _groups(user) and user.organisation_id is not None  # type: ignore[union-attr]
+
+
+def is_approver(user: AnyUser) -> bool:
+    return user.is_authenticated and (user.is_superuser or Role.APPROVER.value in _groups(user))
+
+
+def is_procurement(user: AnyUser) -> bool:
+    return Role.PROCUREMENT.value in _groups(user)
+
+
+def is_cabinet_office(user: AnyUser) -> bool:
+    """Cabinet Office staff: approvers and superusers run the framework."""
+    return is_approver(user)
+
+
+def role_names(user: AnyUser) -> list[str]:
+    names = []
+    if user.is_authenticated and user.is_superuser:
+        names.append("Administrator")
+    names += [role.label for role in Role if role.value in _groups(user)]
+    return names
+
+
+# --- organisations -----------------------------------------------------------------------
+
+
+def can_see_all_organisations_records(user: AnyUser) -> bool:
+    """Cabinet Office staff and procurement see every organisation's contracts and rollouts."""
+    return is_cabinet_office(user) or is_procurement(user)
+
+
+def owns(user: AnyUser, organisation_id: int | None) -> bool:
+    return (
+        is_cio(user) and organisation_id is not None and user.organisation_id == organisation_id  # type: ignore[union-attr]
+    )
+
+
+# --- sign-up applications -----------------------------------------------------------------
+
+
+def can_see_application(user: AnyUser, application) -> bool:
+    return is_approver(user) or owns(user, application.organisation_id)
+
+
+def can_edit_application(user: AnyUser, application) -> bool:
+    """Submit or withdraw: the applicant organisation's CIO only."""
+    return owns(user, application.organisation_id)
+
+
+def can_decide_application(user: AnyUser, application) -> bool:
+    """Approve or reject: approvers, never on their own organisation's application."""
+    if not is_approver(user):
+        return False
+    return user.organisation_id is None or user.organisation_id != application.organisation_id  # type: ignore[union-attr]
+
+
+def can_apply(user: AnyUser) -> bool:
+    return is_cio(user)
+
+
+def scope_applications(user: AnyUser, queryset: QuerySet) -> QuerySet:
+    if is_approver(user):
+        return queryset
+    if is_cio(user):
+        return queryset.filter(organisation_id=user.organisation_id)  # type: ignore[union-attr]
+    return queryset.none()
+
+
+# --- contracts ----------------------------------------------------------------------------
+
+
+def can_see_contract(user: AnyUser, contract) -> bool:
+    return can_see_all_organisations_records(user) or owns(user, contract.organisation_id)
+
+
+def scope_contracts(user: AnyUser, queryset: QuerySet) -> QuerySet:
+    if can_see_all_organisations_records(user):
+        return queryset
+    if is_cio(user):
+        return queryset.filter(organisation_id=user.organisation_id)  # type: ignore[union-attr]
+    return queryset.none()
+
+
+def can_see_download_log(user: AnyUser) -> bool:
+    return is_cabinet_office(user)
+
+
+# --- rollouts -----------------------------------------------------------------------------
+
+
+def can_see_rollout(user: AnyUser, plan) -> bool:
+    return can_see_all_organisations_records(user) or owns(user, plan.contract.organisation_id)
+
+
+def can_edit_rollout(user: AnyUser, plan) -> bool:
+    """Waves are edited by the owning organisation's CIO (Cabinet Office staff may help)."""
+    return owns(user, plan.contract.organisation_id) or is_cabinet_office(user)
+
+
+def scope_rollouts(user: AnyUser, queryset: QuerySet) -> QuerySet:
+    """`queryset` is of RolloutPlan, whose organisation is reached through its contract."""
+    if can_see_all_organisations_records(user):
+        return queryset
+    if is_cio(user):
+        return queryset.filter(contract__organisation_id=user.organisation_id)  # type: ignore[union-attr]
+    return queryset.none()
+
+
+def can_manage_templates(user: AnyUser) -> bool:
+    return is_cabinet_office(user)
+
+
+# --- catalogue ----------------------------------------------------------------------------
+
+
+def can_manage_catalogue(user: AnyUser) -> bool:
+    return is_cabinet_office(user)
+
+
+def scope_organisations(user: AnyUser, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """Organisations are public facts about the framework; prospective ones (still applying)
+    are seen by Cabinet Office staff and their own CIO only."""
+    if can_see_all_organisations_records(user):
+        return queryset
+    from departments.models import MembershipStatus
+
+    visible = queryset.exclude(membership_status=MembershipStatus.PROSPECTIVE)
+    if is_cio(user):
+        return visible | queryset.filter(pk=user.organisation_id)  # type: ignore[union-attr]
+    return visible

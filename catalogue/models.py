@@ -1,0 +1,189 @@
+from django.db import models
+from django.db.models import Q
+
+
+class ServiceKind(models.TextChoices):
+    CORE = "core", "Core service"
+    EXTRA = "extra", "Optional extra"
+
+
+class Category(models.TextChoices):
+    INFRASTRUCTURE = "infrastructure", "Infrastructure"
+    COLLABORATION = "collaboration", "Collaboration"
+    BUSINESS_APPLICATIONS = "business_applications", "Business applications"
+    INTEGRATION = "integration", "Integration"
+
+
+class PricingScheme(models.TextChoices):
+    VOLUME = "volume", "Volume bands"
+    COST_SHARE = "cost_share", "Shared fixed cost"
+    FLAT = "flat", "Flat price"
+
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Service(models.Model):
+    """Something Flex offers, priced per seat per year under exactly one pricing scheme.
+
+    `framework_seats` and `current_unit_price` are written only by the repricing service, from
+    the active contract lines; the price history lives in PriceSnapshot.
+    """
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=10, choices=ServiceKind.choices)
+    category = models.CharField(max_length=30, choices=Category.choices)
+    description = models.TextField()
+    included = models.TextField(blank=True, help_text="What is included, one item a line.")
+    active = models.BooleanField(default=True)
+
+    pricing_scheme = models.CharField(max_length=12, choices=PricingScheme.choices)
+    fixed_annual_cost = models.DecimalField(null=True, blank=True, **MONEY)
+    marginal_cost = models.DecimalField(null=True, blank=True, **MONEY)
+    floor = models.DecimalField(null=True, blank=True, **MONEY)
+    unit_price = models.DecimalField(null=True, blank=True, **MONEY)
+
+    framework_seats = models.PositiveIntegerField(default=0, editable=False)
+    current_unit_price = models.DecimalField(null=True, editable=False, **MONEY)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(pricing_scheme="volume")
+                    & Q(fixed_annual_cost__isnull=True, marginal_cost__isnull=True)
+                    & Q(floor__isnull=True, unit_price__isnull=True)
+                )
+                | (
+                    Q(pricing_scheme="cost_share")
+                    & Q(fixed_annual_cost__gte=0, marginal_cost__gte=0, floor__gte=0)
+                    & Q(unit_price__isnull=True)
+                    # The floor must be reachable: no higher than the price at one seat.
+                    & Q(floor__lte=models.F("fixed_annual_cost") + models.F("marginal_cost"))
+                )
+                | (
+                    Q(pricing_scheme="flat")
+                    & Q(unit_price__gte=0)
+                    & Q(fixed_annual_cost__isnull=True, marginal_cost__isnull=True)
+                    & Q(floor__isnull=True)
+                ),
+                name="service_scheme_parameters",
+            ),
+            models.CheckConstraint(
+                condition=Q(current_unit_price__isnull=True) | Q(current_unit_price__gte=0),
+                name="service_current_price_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def included_items(self) -> list[str]:
+        return [line.strip() for line in self.included.splitlines() if line.strip()]
+
+
+class PriceBand(models.Model):
+    """One band of a `volume` scheme: the price every member pays while framework seats are at
+    most `up_to` (no bound when null; each scheme's last band has none)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="bands")
+    up_to = models.PositiveIntegerField(null=True, blank=True)
+    unit_price = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["service", models.F("up_to").asc(nulls_last=True)]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "up_to"], name="band_unique_bound"),
+            models.UniqueConstraint(
+                fields=["service"], condition=Q(up_to__isnull=True), name="band_one_unbounded"
+            ),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="band_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(up_to__isnull=True) | Q(up_to__gte=1), name="band_bound_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: up to {self.up_to or 'any'} at £{self.unit_price}"
+
+
+class PriceSnapshot(models.Model):
+    """Append-only price history: a row whenever a service's framework seats or price change."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="snapshots")
+    effective_at = models.DateTimeField()
+    framework_seats = models.PositiveIntegerField()
+    unit_price = models.DecimalField(**MONEY)
+    reason = models.CharField(max_length=200)
+    caused_by = models.ForeignKey(
+        "departments.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["service", "effective_at", "pk"]
+        get_latest_by = ["effective_at", "pk"]
+        indexes = [models.Index(fields=["service", "effective_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="snapshot_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} at {self.effective_at:%Y-%m-%d}: £{self.unit_price}"
+
+
+class RepricingRequest(models.Model):
+    """A durable request to recompute framework prices, written in the same transaction as
+    the change that needs it (an approval, a scheme change).
+
+    The Celery task marks requests done; a periodic sweeper re-sends the task for any request
+    still pending, so a sign-up is never lost when the broker was unreachable at commit time.
+    """
+
+    requested_at = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+    caused_by = models.ForeignKey(
+        "departments.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["requested_at"],
+                condition=Q(processed_at__isnull=True),
+                name="repricing_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({'done' if self.processed_at else 'pending'})"
+
+
+class RepricingRun(models.Model):
+    """One recomputation, kept so operators (and tests) can see how many runs a burst cost."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    requests_processed = models.PositiveIntegerField()
+    snapshots_written = models.PositiveIntegerField()
+    lines_updated = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Repricing at {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,126 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class ContractKind(models.TextChoices):
+    INTEGRATION = "integration", "Integration call-off"
+    PLATFORM = "platform", "Full platform"
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+
+
+class Contract(models.Model):
+    """A call-off contract between an organisation and the Flex supplier. Its lines' seats
+    count towards framework seats while the contract is active."""
+
+    reference = models.CharField(max_length=30, unique=True)
+    organisation = models.ForeignKey(
+        "departments.Organisation", on_delete=models.PROTECT, related_name="contracts"
+    )
+    kind = models.CharField(max_length=12, choices=ContractKind.choices)
+    status = models.CharField(
+        max_length=10, choices=ContractStatus.choices, default=ContractStatus.DRAFT
+    )
+    signed_on = models.DateField(null=True, blank=True)
+    start_date = models.DateField()
+    term_years = models.PositiveSmallIntegerField()
+    previous_cost_per_seat = models.DecimalField(null=True, blank=True, **MONEY)
+    application = models.OneToOneField(
+        "departments.SignUpApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contract",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_years__gte=1, term_years__lte=10), name="contract_term_1_to_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(previous_cost_per_seat__isnull=True) | Q(previous_cost_per_seat__gte=0),
+                name="contract_previous_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(signed_on__isnull=False),
+                name="contract_signed_unless_draft",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "organisation"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def end_date(self) -> dt.date:
+        """The day after the last day of the term; always after the start (term >= 1 year)."""
+        start = self.start_date
+        try:
+            return start.replace(year=start.year + self.term_years)
+        except ValueError:  # 29 February into a non-leap year
+            return start.replace(year=start.year + self.term_years, day=28)
+
+
+class ContractLine(models.Model):
+    """Seats of one service under a contract. `current_unit_price` follows repricing; the price
+    at signing never changes."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="lines")
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.PROTECT, related_name="contract_lines"
+    )
+    seats = models.PositiveIntegerField()
+    unit_price_at_signing = models.DecimalField(**MONEY)
+    current_unit_price = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["contract", "service__kind", "service__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "service"], name="contract_line_unique"),
+            models.CheckConstraint(condition=Q(seats__gt=0), name="contract_line_seats_positive"),
+            models.CheckConstraint(
+                condition=Q(unit_price_at_signing__gte=0, current_unit_price__gte=0),
+                name="contract_line_prices_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["service", "contract"])]
+
+    def __str__(self) -> str:
+        return f"{self.seats} seats of {self.service_id}"
+
+
+class DownloadKind(models.TextChoices):
+    PDF = "pdf", "Contract summary (PDF)"
+    CSV = "csv", "Contract list (CSV)"
+    XLSX = "xlsx", "Contract list (XLSX)"
+
+
+class ContractDownload(models.Model):
+    """Who downloaded what, and when: seen by Cabinet Office staff."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=5, choices=DownloadKind.choices)
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="downloads"
+    )
+    filters = models.JSONField(default=dict, blank=True)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"

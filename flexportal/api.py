@@ -1,0 +1,70 @@
+"""API plumbing shared by every app: errors as `{"field": ["message"]}`, and token sign-in."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class ConflictError(exceptions.APIException):
+    """409: the object is not in a state that allows this (e.g. approving a withdrawn application)."""
+
+    status_code = 409
+    default_detail = "This cannot be done in the object's current state."
+    default_code = "conflict"
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler, plus Django's ValidationError as 400 with field errors."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {field: [str(m) for m in errs] for field, errs in exc.message_dict.items()}
+        else:
+            detail = {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return drf_exception_handler(exc, context)
+
+
+class TokenThrottle(AnonRateThrottle):
+    rate = "20/min"
+
+
+class ObtainTokenView(APIView):
+    """`POST {"username", "password"}` → `{"token"}`; wrong credentials give 400.
+
+    Failed attempts count towards the same django-axes lockout as the sign-in page.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={200: inline_serializer("TokenOut", {"token": serializers.CharField()})},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request._request})
+        serializer.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
