@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .models import RepricingRequest
-from .services import framework_reprice
+from .repricing import framework_reprice
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

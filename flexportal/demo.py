@@ -25,8 +25,8 @@ from catalogue.models import (
     Service,
     ServiceKind,
 )
+from catalogue.repricing import framework_reprice
 from catalogue.selectors import scheme_for
-from catalogue.services import framework_reprice
 from contracts.models import Contract, ContractKind, ContractLine, ContractStatus
 from departments.models import (
     ApplicationEvent,

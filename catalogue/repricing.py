@@ -1,4 +1,5 @@
-"""Writes to the catalogue: repricing the framework after sign-ups and scheme changes."""
+"""Repricing the framework: recompute every service's price from the active contract lines
+after sign-ups and scheme changes, and keep every active contract line at that price."""
 
 from __future__ import annotations
 
