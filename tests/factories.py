@@ -62,24 +62,36 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.add(Group.objects.get_or_create(name=Role(extracted).value)[0])
+        _add_role(self, create, extracted)
+
+
+def _add_role(user: User, create: bool, role: str | None) -> None:
+    if create and role:
+        user.groups.add(Group.objects.get_or_create(name=Role(role).value)[0])
 
 
 class CIOFactory(UserFactory):
     organisation = factory.SubFactory(OrganisationFactory, member=True)
-    role = Role.CIO
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        _add_role(self, create, extracted or Role.CIO)
 
 
 class ApproverFactory(UserFactory):
     organisation = factory.LazyFunction(
         lambda: OrganisationFactory(slug="cabinet-office", name="Cabinet Office", member=True)
     )
-    role = Role.APPROVER
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        _add_role(self, create, extracted or Role.APPROVER)
 
 
 class ProcurementOfficerFactory(UserFactory):
-    role = Role.PROCUREMENT
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        _add_role(self, create, extracted or Role.PROCUREMENT)
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):

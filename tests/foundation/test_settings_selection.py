@@ -1,0 +1,90 @@
+"""Which database and broker the settings pick, from the environment alone."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+db = settings.DATABASES["default"]
+print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST", ""),
+                  "eager": settings.CELERY_TASK_ALWAYS_EAGER, "broker": settings.CELERY_BROKER_URL}))
+"""
+
+
+def settings_with(env: dict[str, str], module: str = "flexportal.settings.local") -> dict:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER"}
+    }
+    clean.update(env, DJANGO_SETTINGS_MODULE=module)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_without_environment_uses_sqlite_under_var_and_eager_celery():
+    chosen = settings_with({})
+    assert chosen["engine"] == "django.db.backends.sqlite3"
+    assert chosen["name"] == str(ROOT / "var" / "flexportal.sqlite3")
+    assert chosen["eager"] is True
+    assert chosen["broker"] == "memory://"
+
+
+def test_database_url_selects_postgresql():
+    chosen = settings_with({"DATABASE_URL": "postgres://flex:secret@db.internal:5432/flexportal"})
+    assert chosen["engine"] == "django.db.backends.postgresql"
+    assert chosen["name"] == "flexportal"
+    assert chosen["host"] == "db.internal"
+
+
+def test_broker_url_turns_off_eager_mode():
+    chosen = settings_with({"CELERY_BROKER_URL": "redis://127.0.0.1:6379/3"})
+    assert chosen["eager"] is False
+    assert chosen["broker"] == "redis://127.0.0.1:6379/3"
+
+
+def test_redis_url_is_read_when_no_celery_broker_url():
+    chosen = settings_with({"REDIS_URL": "redis://cache:6379/1"})
+    assert chosen["eager"] is False
+    assert chosen["broker"] == "redis://cache:6379/1"
+
+
+def test_production_settings_refuse_a_weak_secret():
+    clean = dict(os.environ, DJANGO_SETTINGS_MODULE="flexportal.settings.production")
+    clean["DJANGO_SECRET_KEY"] = "short"
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be a long random value" in result.stderr
+
+
+@pytest.mark.parametrize("module", ["flexportal.settings.production"])
+def test_production_settings_pass_the_deployment_checklist(module):
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE=module, DJANGO_SECRET_KEY="x9" * 20 + "abcdefghijklmn"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
