@@ -1,5 +1,5 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -20,8 +20,9 @@ class LoginForm(AuthenticationForm):
             attrs={"autocomplete": "username", "spellcheck": "false"}
         )
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field.text("username", field_width=Size.ONE_THIRD),
-            Field.text("password", field_width=Size.ONE_THIRD),
+            Field.text("username", field_width=Fluid.ONE_THIRD),
+            Field.text("password", field_width=Fluid.ONE_THIRD),
             Button("submit", "Sign in"),
         )

@@ -37,6 +37,7 @@ from departments.models import (
     OrganisationKind,
     SignUpApplication,
 )
+from rollout.demo import load_rollout_demo
 
 DEMO_PASSWORD = "flex-demo-password"  # local demo only: refused when DEBUG is off
 
@@ -402,3 +403,4 @@ def load_flex_demo(*, with_users: bool) -> None:
     load_contracts(organisations)
     users = load_users(organisations, with_users=with_users)
     load_agency_application(organisations, users)
+    load_rollout_demo()

@@ -69,6 +69,13 @@ class Wave(models.Model):
                 condition=~Q(status="done") | Q(actual_end__isnull=False),
                 name="wave_done_has_actual_end",
             ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True) | Q(actual_start__isnull=False),
+                name="wave_actual_end_needs_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=WaveStatus.values), name="wave_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,10 @@ print(json.dumps({"status": response.status_code, "body": response.json()}))
 
 def healthz_with(env: dict[str, str]) -> dict:
     full = dict(
-        os.environ, DJANGO_SETTINGS_MODULE="flexportal.settings.local", LOG_LEVEL="CRITICAL"
+        os.environ,
+        DJANGO_SETTINGS_MODULE="flexportal.settings.local",
+        LOG_LEVEL="CRITICAL",
+        DJANGO_ALLOWED_HOSTS="testserver",
     )
     full.pop("CELERY_BROKER_URL", None)
     full.update(env)

@@ -1,0 +1,15 @@
+"""Settings for the HTTP benchmark: production-like (DEBUG off, no browsable API) plus a
+minimal view to compare against, served by gunicorn on loopback."""
+
+from flexportal.settings.production import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "CRITICAL"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,163 @@
+"""Reads of rollout plans, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts import permissions
+from catalogue.models import ServiceKind
+from contracts.models import Contract, ContractLine, ContractStatus
+
+from . import schedule
+from .models import Milestone, RolloutPlan, RolloutTemplate, TemplatePhase, Wave
+
+if TYPE_CHECKING:
+    from accounts.permissions import AnyUser
+
+
+def contract_seats_expression(contract_field: str = "contract_id") -> Coalesce:
+    """SQL for `schedule.contracted_seats` of the contract in `contract_field`: core lines'
+    seats summed, else the largest line's seats."""
+    lines = ContractLine.objects.filter(contract_id=OuterRef(contract_field)).order_by()
+    core = (
+        lines.filter(service__kind=ServiceKind.CORE)
+        .values("contract_id")
+        .annotate(seats=Sum("seats"))
+        .values("seats")
+    )
+    largest = lines.order_by("-seats").values("seats")[:1]
+    return Coalesce(
+        Subquery(core, output_field=IntegerField()),
+        Subquery(largest, output_field=IntegerField()),
+        Value(0),
+    )
+
+
+def contract_seats(*, contract: Contract) -> int:
+    """The seats a contract's rollout may plan for (see `schedule.contracted_seats`)."""
+    lines = contract.lines.values_list("service__kind", "seats")
+    return schedule.contracted_seats(
+        schedule.ContractLineSeats(is_core=kind == ServiceKind.CORE, seats=seats)
+        for kind, seats in lines
+    )
+
+
+def plan_queryset() -> QuerySet[RolloutPlan]:
+    """Plans with their contract, organisation, template, waves and milestones, and
+    `seats_contracted`: three queries however many plans and waves."""
+    return (
+        RolloutPlan.objects.select_related("contract__organisation", "template")
+        .annotate(seats_contracted=contract_seats_expression())
+        .prefetch_related(
+            Prefetch("waves", queryset=Wave.objects.order_by("order")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
+        )
+    )
+
+
+def plan_list(*, user: AnyUser) -> QuerySet[RolloutPlan]:
+    return permissions.scope_rollouts(user, plan_queryset()).order_by("contract__start_date", "pk")
+
+
+def plan_get(*, user: AnyUser, pk: int) -> RolloutPlan:
+    """One plan the user may see; 404 otherwise, so other organisations' plans stay unseen."""
+    return get_object_or_404(permissions.scope_rollouts(user, plan_queryset()), pk=pk)
+
+
+def wave_get(*, plan: RolloutPlan, pk: int) -> Wave:
+    """A wave of an already-scoped plan (from its prefetched waves: no query)."""
+    for wave in plan.waves.all():
+        if wave.pk == pk:
+            return wave
+    raise Wave.DoesNotExist
+
+
+def wave_facts(wave: Wave) -> schedule.WaveFacts:
+    return schedule.WaveFacts(
+        seats=wave.seats,
+        status=wave.status,
+        planned_start=wave.planned_start,
+        planned_end=wave.planned_end,
+        actual_end=wave.actual_end,
+    )
+
+
+@dataclass(frozen=True)
+class WaveRow:
+    wave: Wave
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A plan with its progress on `today`: what the list, detail page and API show."""
+
+    plan: RolloutPlan
+    progress: schedule.Progress
+    waves: list[WaveRow]
+
+    @property
+    def overdue_waves(self) -> list[Wave]:
+        return [row.wave for row in self.waves if row.overdue]
+
+
+def plan_summary(plan: RolloutPlan, *, today: dt.date) -> PlanSummary:
+    """`plan` comes from `plan_queryset` (waves prefetched, seats annotated)."""
+    waves = list(plan.waves.all())
+    facts = [wave_facts(w) for w in waves]
+    return PlanSummary(
+        plan=plan,
+        progress=schedule.progress(facts, seats_contracted=plan.seats_contracted, today=today),
+        waves=[
+            WaveRow(wave=w, overdue=schedule.is_overdue(f, today=today))
+            for w, f in zip(waves, facts, strict=True)
+        ],
+    )
+
+
+def seats_going_live_by_month(*, user: AnyUser) -> list[schedule.MonthTotal]:
+    """Across every plan the user may see: one query."""
+    plans = permissions.scope_rollouts(user, RolloutPlan.objects.all())
+    rows = Wave.objects.filter(plan__in=plans).values_list(
+        "seats", "status", "planned_start", "planned_end", "actual_end"
+    )
+    return schedule.seats_going_live_by_month(schedule.WaveFacts(*row) for row in rows)
+
+
+def contracts_open_for_planning(*, user: AnyUser) -> QuerySet[Contract]:
+    """Active contracts the user may plan a rollout for that have no plan yet, with
+    `seats_contracted`."""
+    contracts = permissions.scope_contracts(user, Contract.objects.all())
+    if not permissions.is_cabinet_office(user):
+        if not permissions.is_cio(user):
+            return contracts.none()
+        contracts = contracts.filter(organisation_id=user.organisation_id)
+    return (
+        contracts.filter(status=ContractStatus.ACTIVE)
+        .exclude(Exists(RolloutPlan.objects.filter(contract_id=OuterRef("pk"))))
+        .select_related("organisation")
+        .annotate(seats_contracted=contract_seats_expression("pk"))
+        .order_by("start_date", "reference")
+    )
+
+
+def template_list() -> QuerySet[RolloutTemplate]:
+    """Templates with their phases and milestones: three queries however many."""
+    return RolloutTemplate.objects.prefetch_related(
+        Prefetch("phases", queryset=TemplatePhase.objects.order_by("order")), "milestones"
+    ).order_by("name")

@@ -1,0 +1,274 @@
+"""Writes to rollout plans and templates.
+
+Every write that changes a plan's seats holds a row lock on the plan's contract
+(`SELECT ... FOR UPDATE`) while it checks that the waves' seats fit within the contract's
+seats (see `schedule.contracted_seats`), so two edits at once cannot overfill a contract
+between them. Errors are Django ValidationErrors keyed by field, so pages show them inline
+and the API answers 400 with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from accounts import permissions
+from contracts.models import Contract, ContractStatus
+
+from . import schedule, selectors
+from .models import (
+    Milestone,
+    RolloutPlan,
+    RolloutTemplate,
+    TemplateMilestone,
+    TemplatePhase,
+    Wave,
+    WaveStatus,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# A plan may start a little in the past (teams often write the plan up after kicking off),
+# but not so far back that its first waves would be overdue the moment it is created.
+MAX_DAYS_IN_THE_PAST = 30
+
+
+def _lock_contract(contract_id: int) -> Contract:
+    return Contract.objects.select_for_update().get(pk=contract_id)
+
+
+# --- templates ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rollout_template_create_from_plan(
+    *, actor: User | None, plan: RolloutPlan, name: str, description: str = ""
+) -> RolloutTemplate:
+    """Save a proven plan for reuse: each wave becomes a phase (offset and duration from the
+    plan start, share of the plan's seats), each milestone a template milestone.
+
+    `actor` None is the portal itself (the demo loader); people need `can_manage_templates`.
+    """
+    if actor is not None and not permissions.can_manage_templates(actor):
+        raise PermissionDenied("Only Cabinet Office staff can save a plan as a template.")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Enter a name for the template"})
+    if RolloutTemplate.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"A template called “{name}” already exists"})
+    waves = list(plan.waves.order_by("order"))
+    if not waves:
+        raise ValidationError({"plan": "This plan has no waves to make a template from"})
+    milestones = list(plan.milestones.order_by("due_on", "pk"))
+    phases, marks = schedule.phases_from_plan(
+        [schedule.PlannedWave(w.name, w.seats, w.planned_start, w.planned_end) for w in waves],
+        [schedule.PlannedMilestone(m.name, m.due_on) for m in milestones],
+    )
+    template = RolloutTemplate(name=name, description=description.strip(), source_plan=plan)
+    template.full_clean()
+    template.save()
+    TemplatePhase.objects.bulk_create(
+        TemplatePhase(
+            template=template,
+            order=order,
+            name=phase.name,
+            offset_days=phase.offset_days,
+            duration_days=phase.duration_days,
+            seat_share=phase.seat_share,
+        )
+        for order, phase in enumerate(phases, start=1)
+    )
+    TemplateMilestone.objects.bulk_create(
+        TemplateMilestone(template=template, name=mark.name, offset_days=mark.offset_days)
+        for mark in marks
+    )
+    return template
+
+
+# --- plans ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rollout_plan_create_from_template(
+    *,
+    actor: User | None,
+    contract: Contract,
+    template: RolloutTemplate,
+    start_date: dt.date,
+    seats: int,
+    name: str = "",
+    today: dt.date | None = None,
+) -> RolloutPlan:
+    """An organisation's plan for one of its contracts, laid out from a template: the
+    template's phases shifted to `start_date` and its seat shares scaled to `seats`.
+
+    `actor` None is the portal itself (the demo loader); people must be able to edit the
+    contract's rollout (its organisation's CIO, or Cabinet Office staff). `today` defaults to
+    the local date; the demo passes its own so that it loads the same plan whenever it runs.
+    """
+    today = today or timezone.localdate()
+    contract = _lock_contract(contract.pk)
+    if actor is not None and not permissions.can_edit_rollout(
+        actor, RolloutPlan(contract=contract)
+    ):
+        raise PermissionDenied(
+            "You can only plan the rollout of your own organisation's contracts."
+        )
+    phases = [
+        schedule.Phase(p.name, p.offset_days, p.duration_days, p.seat_share)
+        for p in template.phases.order_by("order")
+    ]
+    errors: dict[str, str] = {}
+    if contract.status != ContractStatus.ACTIVE:
+        errors["contract"] = "Only an active contract can have a rollout plan"
+    elif RolloutPlan.objects.filter(contract=contract).exists():
+        errors["contract"] = f"{contract.reference} already has a rollout plan"
+    if not phases:
+        errors["template"] = "This template has no phases"
+    if start_date < today - dt.timedelta(days=MAX_DAYS_IN_THE_PAST):
+        errors["start_date"] = (
+            f"The start date must be no more than {MAX_DAYS_IN_THE_PAST} days ago "
+            f"(on or after {today - dt.timedelta(days=MAX_DAYS_IN_THE_PAST):%-d %B %Y})"
+        )
+    available = selectors.contract_seats(contract=contract)
+    if seats <= 0:
+        errors["seats"] = "Enter a number of seats greater than 0"
+    elif seats > available:
+        errors["seats"] = (
+            f"{contract.reference} has {available:,} seats: enter {available:,} or fewer"
+        )
+    elif phases and seats < len(phases):
+        errors["seats"] = (
+            f"Enter at least {len(phases)} seats: the template has {len(phases)} waves "
+            "and each needs at least one seat"
+        )
+    if errors:
+        raise ValidationError(errors)
+    plan = RolloutPlan(
+        contract=contract,
+        template=template,
+        name=name.strip() or f"{contract.organisation.display_name} rollout ({contract.reference})",
+    )
+    plan.full_clean()
+    plan.save()
+    Wave.objects.bulk_create(
+        Wave(
+            plan=plan,
+            order=w.order,
+            name=w.name,
+            seats=w.seats,
+            planned_start=w.planned_start,
+            planned_end=w.planned_end,
+        )
+        for w in schedule.layout_waves(phases, start=start_date, seats=seats)
+    )
+    marks = [
+        schedule.TemplateMilestoneSpec(m.name, m.offset_days)
+        for m in template.milestones.order_by("offset_days", "pk")
+    ]
+    Milestone.objects.bulk_create(
+        Milestone(plan=plan, name=m.name, due_on=m.due_on)
+        for m in schedule.layout_milestones(marks, start=start_date)
+    )
+    return plan
+
+
+# --- waves ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaveChange:
+    """Everything an edit may set on a wave (the API merges a partial update into it)."""
+
+    name: str
+    site: str
+    seats: int
+    planned_start: dt.date
+    planned_end: dt.date
+    actual_start: dt.date | None
+    actual_end: dt.date | None
+    status: str
+    blocked_reason: str
+
+    @classmethod
+    def of(cls, wave: Wave) -> WaveChange:
+        return cls(**{field: getattr(wave, field) for field in cls.__dataclass_fields__})
+
+
+def _wave_errors(change: WaveChange, *, today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not change.name.strip():
+        errors["name"] = "Enter a name for the wave"
+    if change.seats <= 0:
+        errors["seats"] = "Enter a number of seats greater than 0"
+    if change.planned_end < change.planned_start:
+        errors["planned_end"] = (
+            "The planned end date must be the same as or after the planned start date"
+        )
+    if change.status not in WaveStatus.values:
+        errors["status"] = "Choose a status"
+    if change.actual_start and change.actual_start > today:
+        errors["actual_start"] = "The actual start date must be today or in the past"
+    if change.actual_end:
+        if change.actual_end > today:
+            errors["actual_end"] = "The actual end date must be today or in the past"
+        elif not change.actual_start:
+            errors["actual_start"] = "Enter the actual start date, or remove the actual end date"
+        elif change.actual_end < change.actual_start:
+            errors["actual_end"] = (
+                "The actual end date must be the same as or after the actual start date"
+            )
+        elif change.status != WaveStatus.DONE:
+            errors["actual_end"] = "Remove the actual end date, or mark the wave as done"
+    if change.status == WaveStatus.DONE and not change.actual_end and "actual_end" not in errors:
+        errors["actual_end"] = (
+            "Enter the date the wave went live (its actual end date) to mark it done"
+        )
+    if change.status == WaveStatus.BLOCKED and not change.blocked_reason.strip():
+        errors["blocked_reason"] = "Enter why the wave is blocked"
+    return errors
+
+
+@transaction.atomic
+def wave_update(
+    *, actor: User, wave: Wave, change: WaveChange, today: dt.date | None = None
+) -> Wave:
+    """Change a wave's seats, dates, status or blocked reason (owning CIO or Cabinet Office).
+
+    The blocked reason is kept only while the wave is blocked: it says why it is blocked now.
+    """
+    today = today or timezone.localdate()
+    plan = RolloutPlan.objects.select_related("contract").get(pk=wave.plan_id)
+    if not permissions.can_see_rollout(actor, plan):
+        raise Http404("No such wave.")
+    if not permissions.can_edit_rollout(actor, plan):
+        raise PermissionDenied("You cannot change this rollout plan.")
+    contract = _lock_contract(plan.contract_id)
+    wave = Wave.objects.select_for_update().get(pk=wave.pk, plan=plan)
+    errors = _wave_errors(change, today=today)
+    if "seats" not in errors:
+        others = sum(plan.waves.exclude(pk=wave.pk).values_list("seats", flat=True))
+        available = selectors.contract_seats(contract=contract)
+        if others + change.seats > available:
+            errors["seats"] = (
+                f"{contract.reference} has {available:,} seats and the other waves use "
+                f"{others:,}: enter {max(available - others, 0):,} or fewer"
+            )
+    if errors:
+        raise ValidationError(errors)
+    for field, value in change.__dict__.items():
+        setattr(wave, field, value)
+    wave.name, wave.site = change.name.strip(), change.site.strip()
+    wave.blocked_reason = (
+        change.blocked_reason.strip() if change.status == WaveStatus.BLOCKED else ""
+    )
+    wave.full_clean()
+    wave.save()
+    return wave
