@@ -9,6 +9,7 @@ INTERFACE.md for the rules themselves.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,6 +18,8 @@ PENNY = Decimal("0.01")
 MAX_SEATS = 1_000_000
 MIN_TERM_YEARS = 1
 MAX_TERM_YEARS = 10
+# The government's aim for shared services: cut what members paid before by a fifth.
+COST_REDUCTION_AIM_PERCENT = Decimal("20")
 
 
 def round_money(amount: Decimal) -> Decimal:
@@ -219,3 +222,95 @@ def percent_saving(previous: Decimal, now: Decimal) -> Decimal | None:
     if not previous:
         return None
     return ((previous - now) * 100 / previous).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def cost_share_floor_reached_at(scheme: CostShareScheme) -> int | None:
+    """The fewest framework seats at which a cost-share price has fallen to its floor, or None
+    when it never does (the marginal cost alone is at or above the floor, or nothing is shared).
+
+    The price rounds half-up, so it shows the floor once the exact share is below
+    floor + half a penny: fixed / N + marginal < floor + 0.005, i.e. N > fixed / (floor + 0.005
+    - marginal).
+    """
+    if scheme.fixed_annual_cost <= 0 or scheme.floor <= scheme.marginal_cost:
+        return None
+    headroom = scheme.floor + PENNY / 2 - scheme.marginal_cost
+    return max(1, math.floor(scheme.fixed_annual_cost / headroom) + 1)
+
+
+# --- framework savings --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberCost:
+    """A member's core seats on one contract and what it paid per seat before joining."""
+
+    member: str
+    seats: int
+    previous_cost_per_seat: Decimal
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class MemberSaving:
+    member: str
+    reference: str
+    seats: int
+    previous_cost_per_seat: Decimal
+    saving_per_seat: Decimal
+    saving_per_year: Decimal
+    saving_percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class FrameworkSavings:
+    members: tuple[MemberSaving, ...]
+    previous_annual_cost: Decimal
+    current_annual_cost: Decimal
+    saving_per_year: Decimal
+    saving_percent: Decimal | None
+    aim_percent: Decimal
+    aim_met: bool
+    # How far along the way to the aim, 0-100, for a progress bar.
+    progress_percent: Decimal
+
+
+def framework_savings(
+    costs: Sequence[MemberCost],
+    *,
+    current_unit_price: Decimal,
+    aim_percent: Decimal = COST_REDUCTION_AIM_PERCENT,
+) -> FrameworkSavings:
+    """What members save a year against what they paid per seat before joining, at today's
+    core price, and how that compares with the cost-reduction aim. Exact: whole seats times
+    prices that are already in pence."""
+    members = tuple(
+        MemberSaving(
+            member=cost.member,
+            reference=cost.reference,
+            seats=cost.seats,
+            previous_cost_per_seat=cost.previous_cost_per_seat,
+            saving_per_seat=cost.previous_cost_per_seat - current_unit_price,
+            saving_per_year=(cost.previous_cost_per_seat - current_unit_price) * cost.seats,
+            saving_percent=percent_saving(cost.previous_cost_per_seat, current_unit_price),
+        )
+        for cost in costs
+    )
+    previous = sum((c.previous_cost_per_seat * c.seats for c in costs), Decimal("0.00"))
+    current = sum((current_unit_price * c.seats for c in costs), Decimal("0.00"))
+    percent = percent_saving(previous, current)
+    progress = Decimal("0")
+    if percent is not None and percent > 0 and aim_percent > 0:
+        progress = min(Decimal("100"), percent * 100 / aim_percent).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    return FrameworkSavings(
+        members=members,
+        previous_annual_cost=previous,
+        current_annual_cost=current,
+        saving_per_year=previous - current,
+        saving_percent=percent,
+        aim_percent=aim_percent,
+        aim_met=percent is not None and percent >= aim_percent,
+        progress_percent=progress,
+    )

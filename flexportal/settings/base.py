@@ -163,6 +163,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "flexportal.schema.add_error_responses",
+    ],
 }
 
 # Celery: Redis in every real deployment; eager in the embedded default.

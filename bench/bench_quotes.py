@@ -1,0 +1,146 @@
+"""Quotes per second: through the pure engine (`catalogue.pricing.quote`) and through
+`POST /api/v1/quotes/` (Django's test client, in process: routing, token authentication, DRF
+validation, the two catalogue queries, pricing and JSON, without a network or a web server).
+
+Runs on a throwaway database that it creates and drops: a PostgreSQL database next to
+DATABASE_URL's when that is PostgreSQL, otherwise a temporary SQLite file. Never the
+developer's data.
+
+    .venv/bin/python -m bench.bench_quotes
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+
+# The agency's application: three services, 2,000 seats each, five years.
+QUOTE = {
+    "lines": [
+        {"service": "desktop", "seats": 2000},
+        {"service": "email", "seats": 2000},
+        {"service": "hr-systems", "seats": 2000},
+    ],
+    "term_years": 5,
+    "current_cost_per_seat": "2400.00",
+}
+SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flexportal.settings.local")
+    import django
+
+    django.setup()
+
+
+def _rate(call: Callable[[], object], seconds: float = SECONDS) -> tuple[float, int]:
+    """Calls per second of `call`, repeated for about `seconds` after a short warm-up."""
+    for _ in range(20):
+        call()
+    count = 0
+    started = time.perf_counter()
+    deadline = started + seconds
+    while time.perf_counter() < deadline:
+        for _ in range(50):
+            call()
+        count += 50
+    return count / (time.perf_counter() - started), count
+
+
+def _throwaway_database():
+    """Create a fresh, migrated database for this run; returns a function that drops it."""
+    from django.conf import settings
+    from django.db import connection
+
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    directory = None
+    if connection.vendor == "postgresql":
+        test["NAME"] = f"flex_bench_quotes_{os.getpid()}"
+    else:
+        directory = tempfile.mkdtemp(prefix="flex-bench-quotes-")
+        test["NAME"] = os.path.join(directory, "bench.sqlite3")
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+
+    def drop() -> None:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if directory is not None:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    return drop
+
+
+def run() -> list[dict]:
+    _setup_django()
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment(debug=False)
+    # One JSON log line per request would flood the console; the rest of the stack still runs.
+    logging.disable(logging.INFO)
+    drop = _throwaway_database()
+    try:
+        return _measure()
+    finally:
+        drop()
+        logging.disable(logging.NOTSET)
+        teardown_test_environment()
+
+
+def _measure() -> list[dict]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from catalogue import pricing, selectors
+    from flexportal.demo import load_flex_demo
+
+    load_flex_demo(with_users=True)
+    services = selectors.active_services_by_slug()
+    lines = [
+        pricing.QuoteRequestLine(
+            service=selectors.priced_service(services[line["service"]]), seats=line["seats"]
+        )
+        for line in QUOTE["lines"]
+    ]
+    expected_total = Decimal("3880360.00")
+
+    def engine_quote() -> None:
+        result = pricing.quote(lines, term_years=5, current_cost_per_seat=Decimal("2400.00"))
+        assert result.annual_total == expected_total
+
+    engine_rate, engine_count = _rate(engine_quote)
+
+    token = Token.objects.create(user=get_user_model().objects.get(username="procurement"))
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    body = json.dumps(QUOTE)
+
+    def api_quote() -> None:
+        response = client.post("/api/v1/quotes/", body, content_type="application/json")
+        assert response.status_code == 200, response.content
+        assert response.json()["annual_total"] == str(expected_total)
+
+    api_rate, api_count = _rate(api_quote)
+    return [
+        {
+            "benchmark": "quotes/s via pricing.quote() (3 lines)",
+            "figure": f"{engine_rate:,.0f} quotes/s ({engine_count:,} in {SECONDS:g} s)",
+            "target": ">= 10,000 quotes/s",
+        },
+        {
+            "benchmark": "quotes/s via POST /api/v1/quotes/ (3 lines, in-process)",
+            "figure": f"{api_rate:,.0f} quotes/s ({api_count:,} in {SECONDS:g} s)",
+            "target": ">= 100 quotes/s",
+        },
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(f"{row['benchmark']}: {row['figure']} (target {row['target']})")

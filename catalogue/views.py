@@ -1,0 +1,195 @@
+"""Catalogue pages: the catalogue, one service with its price history, the quote builder and the
+framework dashboard. Anyone signed in may see them all (INTERFACE.md, "Who sees what"); only a
+CIO is offered to apply with a quote."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts import permissions
+from flexportal.charts import ChartPoint, step_chart
+
+from . import selectors
+from .filters import ServiceFilter
+from .formatting import explain_scheme, money
+from .forms import SEATS_PREFIX, QuoteForm
+from .models import Category, PriceSnapshot, Service, ServiceKind
+
+# A page shows the newest changes; the CSV download has the whole history.
+HISTORY_ON_PAGE = 100
+QUOTE_PARAMETERS = ("term_years", "current_cost_per_seat")
+
+
+@login_required
+@require_GET
+def service_list_view(request: HttpRequest) -> HttpResponse:
+    filterset = ServiceFilter(
+        request.GET or None, queryset=Service.objects.filter(active=True).order_by("kind", "name")
+    )
+    services = list(filterset.qs)
+    groups = [
+        (label, [s for s in services if s.category == value])
+        for value, label in Category.choices
+        if any(s.category == value for s in services)
+    ]
+    return render(
+        request,
+        "catalogue/service_list.html",
+        {
+            "form": filterset.form,
+            "groups": groups,
+            "count": len(services),
+            "searched": filterset.is_bound,
+            "can_manage_catalogue": _can_manage(request),
+        },
+    )
+
+
+def _can_manage(request: HttpRequest) -> bool:
+    """Cabinet Office staff edit services in the admin site, which needs a staff account."""
+    return request.user.is_staff and permissions.can_manage_catalogue(request.user)
+
+
+def _get_service(slug: str) -> Service:
+    try:
+        return selectors.service_by_slug(slug)
+    except Service.DoesNotExist:
+        raise Http404("No such service") from None
+
+
+def _history_points(history: list[PriceSnapshot], *, drops_only: bool) -> list[ChartPoint]:
+    """Label each price change (or only each drop) with the member that caused it."""
+    points = []
+    previous = None
+    for snapshot in history:
+        changed = previous is None or (
+            snapshot.unit_price < previous if drops_only else snapshot.unit_price != previous
+        )
+        label = ""
+        if changed:
+            label = snapshot.caused_by.display_name if snapshot.caused_by else snapshot.reason
+        points.append(ChartPoint(at=snapshot.effective_at, value=snapshot.unit_price, label=label))
+        previous = snapshot.unit_price
+    return points
+
+
+@login_required
+@require_GET
+def service_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _get_service(slug)
+    scheme = selectors.scheme_for(service)
+    history, history_total = selectors.latest_price_history(service, limit=HISTORY_ON_PAGE)
+    chart = step_chart(
+        _history_points(history, drops_only=False),
+        title=f"{service.name}: price per seat a year over time",
+        value_format=money,
+        until=timezone.now(),
+        chart_id=f"price-history-{service.slug}",
+    )
+    return render(
+        request,
+        "catalogue/service_detail.html",
+        {
+            "service": service,
+            "explanation": explain_scheme(scheme),
+            "history": history,
+            "history_total": history_total,
+            "chart": chart,
+            "can_manage_catalogue": _can_manage(request),
+        },
+    )
+
+
+def _csv_cell(value: object) -> str:
+    """Spreadsheets run cells that start with these characters as formulas."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_GET
+def price_history_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
+    service = _get_service(slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{service.slug}-price-history.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["effective_at", "framework_seats", "unit_price", "reason", "caused_by"])
+    for snapshot in selectors.price_history(service).iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                snapshot.effective_at.isoformat(),
+                snapshot.framework_seats,
+                snapshot.unit_price,
+                _csv_cell(snapshot.reason),
+                _csv_cell(snapshot.caused_by.name if snapshot.caused_by else ""),
+            ]
+        )
+    return response
+
+
+def _is_quote_request(request: HttpRequest) -> bool:
+    return any(k.startswith(SEATS_PREFIX) or k in QUOTE_PARAMETERS for k in request.GET)
+
+
+@login_required
+@require_GET
+def quote_view(request: HttpRequest) -> HttpResponse:
+    services = list(selectors.service_list())
+    core = next((s for s in services if s.kind == ServiceKind.CORE), None)
+    initial: dict[str, object] = {"term_years": 5}
+    organisation = request.user.organisation if permissions.is_cio(request.user) else None
+    if core is not None and organisation is not None and organisation.desktops:
+        initial[SEATS_PREFIX + core.slug] = organisation.desktops
+    form = QuoteForm(
+        request.GET if _is_quote_request(request) else None, services=services, initial=initial
+    )
+    context: dict[str, object] = {"form": form, "quote": None, "core_line": None}
+    if form.is_bound and form.is_valid():
+        quote = selectors.quote_for(
+            lines=form.lines,
+            term_years=form.cleaned_data["term_years"],
+            current_cost_per_seat=form.cleaned_data["current_cost_per_seat"],
+        )
+        context["quote"] = quote
+        context["line_rows"] = [(line, line.annual_cost * quote.term_years) for line in quote.lines]
+        context["core_line"] = next(
+            (line for line in quote.lines if core is not None and line.service.slug == core.slug),
+            None,
+        )
+        if permissions.can_apply(request.user):
+            context["apply_url"] = (
+                f"{reverse('departments:application-start')}?{request.GET.urlencode()}"
+            )
+    return render(request, "catalogue/quote.html", context)
+
+
+@login_required
+@require_GET
+def framework_view(request: HttpRequest) -> HttpResponse:
+    overview = selectors.framework_overview(history_limit=HISTORY_ON_PAGE)
+    chart = ""
+    if overview.core is not None:
+        chart = step_chart(
+            _history_points(list(overview.core_history), drops_only=True),
+            title=f"{overview.core.name}: price per seat a year as members joined",
+            value_format=money,
+            until=timezone.now(),
+            chart_id="core-price-history",
+        )
+    return render(
+        request,
+        "catalogue/framework.html",
+        {
+            "overview": overview,
+            "core": overview.core,
+            "savings": overview.savings,
+            "chart": chart,
+        },
+    )

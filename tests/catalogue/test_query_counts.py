@@ -1,0 +1,56 @@
+"""Query counts of the catalogue pages and API stay the same however many services, bands,
+members, contract lines and snapshots there are."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+SIGNED_IN = 2  # the session, then the user
+NAVIGATION = 1  # the user's groups, for the navigation by role
+
+PAGES = [
+    # services
+    ("/catalogue/", SIGNED_IN + 1 + NAVIGATION),
+    ("/catalogue/?q=service&category=infrastructure", SIGNED_IN + 1 + NAVIGATION),
+    # the service; its bands; how many snapshots; the newest snapshots with who caused them
+    ("/catalogue/desktop/", SIGNED_IN + 4 + NAVIGATION),
+    ("/catalogue/wireless/", SIGNED_IN + 4 + NAVIGATION),
+    # the service and bands; every snapshot with who caused it (streamed), no navigation
+    ("/catalogue/desktop/price-history.csv", SIGNED_IN + 3),
+    # services; seats per member and service; how many core snapshots; the newest of them;
+    # core seats and previous costs per contract
+    ("/framework/", SIGNED_IN + 5 + NAVIGATION),
+    # services; their bands
+    ("/quote/?seats_desktop=10&seats_wireless=5&term_years=2", SIGNED_IN + 2 + NAVIGATION),
+]
+
+API = [
+    # count; services; their bands
+    ("/api/v1/services/", SIGNED_IN + 3),
+    # the service; its bands
+    ("/api/v1/services/wireless/", SIGNED_IN + 2),
+    # the service; count; the page of snapshots
+    ("/api/v1/services/desktop/price-history/", SIGNED_IN + 3),
+]
+
+
+@pytest.mark.parametrize(("url", "queries"), PAGES + API)
+def test_queries_do_not_grow_with_the_data(
+    client, demo_user, grow, django_assert_num_queries, url, queries
+):
+    client.force_login(demo_user("procurement"))
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    grow(12)  # 12 more services with 3 bands, a member using all of them, 12 snapshots each
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_cio_quote_page_reads_the_organisation_once(client, demo_user, django_assert_num_queries):
+    client.force_login(demo_user("cio-agency"))
+    url = "/quote/?seats_desktop=2000&term_years=5"
+    # session; user; services; bands; groups (navigation, then cached); the organisation
+    with django_assert_num_queries(6):
+        assert client.get(url).status_code == 200
