@@ -91,6 +91,7 @@ class SignUpApplication(models.Model):
 
     class Meta:
         ordering = ["submitted_at", "created_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="application_queue_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(term_years__gte=1, term_years__lte=10), name="application_term_1_to_10"
@@ -148,6 +149,14 @@ class ApplicationLine(models.Model):
         return f"{self.seats} seats of {self.service_id}"
 
 
+class ApplicationAction(models.TextChoices):
+    CREATED = "created", "Created"
+    SUBMITTED = "submitted", "Submitted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
 class ApplicationEvent(models.Model):
     """Append-only audit trail of an application: who did what, and when."""
 
@@ -156,7 +165,7 @@ class ApplicationEvent(models.Model):
     )
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=20)
+    action = models.CharField(max_length=20, choices=ApplicationAction.choices)
     detail = models.TextField(blank=True)
 
     class Meta:
@@ -164,3 +173,14 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApplicationReferenceCounter(models.Model):
+    """The last application number handed out in a year, so that references
+    (`FLEX-<year>-NNNN`) are allocated one at a time under a row lock, never twice."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"FLEX-{self.year}: {self.last_number}"

@@ -30,7 +30,7 @@ DESCRIPTIONS = {
     "400": ("Invalid input: field errors", "ValidationError"),
     "401": ("Not signed in: send a session cookie or `Authorization: Token <key>`", "Error"),
     "403": ("Signed in, but this role may not do this", "Error"),
-    "404": ("No such object, or not one the caller may see", "Error"),
+    "404": ("No such object (or not one the caller may see), or no such page", "Error"),
     "405": ("Method not allowed", "Error"),
     "406": ("Not acceptable: ask for a representation the endpoint offers", "Error"),
     "409": ("Not allowed in the object's current state", "Error"),
@@ -52,8 +52,8 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
             codes = ["400", "406", "405"]
             if operation.get("security") != [{}]:
                 codes += ["401", "403"]
-            if "{" in path:
-                codes.append("404")
+            # An object that is not there or not the caller's, or a page past the last one.
+            codes.append("404")
             if method != "get":
                 codes += ["409", "415"]
             if path.endswith("/auth/token/"):

@@ -27,3 +27,6 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("rollout/", include("rollout.urls")),
 ]
+
+handler404 = "flexportal.views.page_not_found"
+handler500 = "flexportal.views.server_error"

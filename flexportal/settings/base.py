@@ -162,7 +162,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models have a "status"; name each choice set so the schema is unambiguous.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "departments.models.ApplicationStatus",
+        "WaveStatusEnum": "rollout.models.WaveStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "flexportal.schema.add_error_responses",

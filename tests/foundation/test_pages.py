@@ -67,3 +67,11 @@ def test_api_docs_are_served_without_a_cdn(client):
 def test_openapi_schema_is_served(client):
     response = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json")
     assert response.status_code == 200
+
+
+@override_settings(DEBUG=False)
+def test_unknown_api_url_is_a_json_404(client):
+    client.force_login(factories.ProcurementOfficerFactory())
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}

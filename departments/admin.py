@@ -1,0 +1,62 @@
+"""Admin for organisations and, read-only, sign-up applications: applications change only
+through the services (departments/services.py), which check, audit and reprice."""
+
+from django.contrib import admin
+
+from .models import ApplicationEvent, ApplicationLine, Organisation, SignUpApplication
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "short_name",
+        "kind",
+        "staff",
+        "desktops",
+        "membership_status",
+        "joined_on",
+    ]
+    list_filter = ["membership_status", "kind"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["predecessors"]
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ApplicationLineInline(_ReadOnlyInline):
+    model = ApplicationLine
+    fields = ["service", "seats"]
+
+
+class ApplicationEventInline(_ReadOnlyInline):
+    model = ApplicationEvent
+    fields = ["at", "actor", "action", "detail"]
+
+
+@admin.register(SignUpApplication)
+class SignUpApplicationAdmin(admin.ModelAdmin):
+    list_display = ["reference", "organisation", "status", "submitted_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["reference", "organisation__name"]
+    list_select_related = ["organisation"]
+    inlines = [ApplicationLineInline, ApplicationEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,244 @@
+"""Application pages shared by CIOs and Cabinet Office approvers: the list (a CIO's own
+applications, or the approver's queue), one application, and the transitions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import permissions
+
+from .. import selectors, services
+from ..forms import QueueFilterForm, RejectForm, WithdrawForm
+from ..models import ApplicationStatus, SignUpApplication
+
+QUEUE_PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if permissions.is_approver(user):
+        return _approver_queue(request)
+    if not permissions.is_cio(user):
+        raise PermissionDenied("Only CIOs and Cabinet Office approvers work with applications.")
+    applications = list(selectors.application_list(user=user))
+    return render(
+        request,
+        "departments/application_list.html",
+        {
+            "applications": applications,
+            "open_application": next(
+                (a for a in applications if a.status in selectors.OPEN_STATUSES), None
+            ),
+        },
+    )
+
+
+def _approver_queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    status = ApplicationStatus.SUBMITTED.value
+    if form.is_bound and form.is_valid() and form.cleaned_data["status"]:
+        status = form.cleaned_data["status"]
+    elif not form.is_bound:
+        form = QueueFilterForm(initial={"status": status})
+    page = Paginator(
+        selectors.application_list(user=request.user, status=status), QUEUE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    rows = [
+        (
+            application,
+            selectors.age_in_days(application),
+            max((line.seats for line in application.lines.all()), default=0),
+        )
+        for application in page
+    ]
+    return render(
+        request,
+        "departments/application_queue.html",
+        {
+            "form": form,
+            "status": ApplicationStatus(status),
+            "page": page,
+            "rows": rows,
+            "lead_time": selectors.onboarding_lead_time_summary(),
+            "page_query": f"status={status}&",
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    application = selectors.application_get(user=request.user, reference=reference)
+    return _render_detail(request, application)
+
+
+def _render_detail(
+    request: HttpRequest, application: SignUpApplication, **extra: object
+) -> HttpResponse:
+    user = request.user
+    is_open = application.status == ApplicationStatus.SUBMITTED
+    deciding = permissions.is_approver(user)
+    context = {
+        "application": application,
+        "organisation": application.organisation,
+        "lines": list(application.lines.all()),
+        "events": list(application.events.all()),
+        "can_decide": is_open and permissions.can_decide_application(user, application),
+        "own_organisation": deciding
+        and is_open
+        and not permissions.can_decide_application(user, application),
+        "can_withdraw": is_open and permissions.can_edit_application(user, application),
+        "can_submit": application.status == ApplicationStatus.DRAFT
+        and permissions.can_edit_application(user, application),
+        # Once decided the figures would count the organisation's seats twice (approved) or
+        # describe what did not happen (rejected, withdrawn).
+        "impact": selectors.application_pricing_impact(application)
+        if application.status in selectors.OPEN_STATUSES
+        else None,
+        "next_application": selectors.application_next_to_decide(user=user, after=application)
+        if deciding
+        else None,
+        "age_in_days": selectors.age_in_days(application),
+        **extra,
+    }
+    return render(
+        request,
+        "departments/application_detail.html",
+        context,
+        status=400 if extra.get("errors") else 200,
+    )
+
+
+@login_required
+@require_GET
+def application_confirmation(request: HttpRequest, reference: str) -> HttpResponse:
+    application = selectors.application_get(user=request.user, reference=reference)
+    if application.status == ApplicationStatus.DRAFT:
+        return redirect("departments:application-detail", reference=reference)
+    return render(request, "departments/confirmation.html", {"application": application})
+
+
+def _transition(
+    request: HttpRequest,
+    reference: str,
+    act: Callable[[SignUpApplication], SignUpApplication],
+    success: str,
+    *,
+    failure_template: str | None = None,
+    form=None,
+) -> HttpResponse:
+    """Run a service for a page; a refusal is shown on the page it came from, and nothing
+    has changed."""
+    application = selectors.application_get(user=request.user, reference=reference)
+    try:
+        application = act(application)
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("departments:application-detail", reference=reference)
+    except ValidationError as exc:
+        if form is not None and failure_template is not None:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            return render(
+                request,
+                failure_template,
+                {"application": application, "form": form},
+                status=400,
+            )
+        raise
+    messages.success(request, success.format(reference=application.reference))
+    return redirect("departments:application-detail", reference=application.reference)
+
+
+@login_required
+@require_POST
+def application_submit(request: HttpRequest, reference: str) -> HttpResponse:
+    return _transition(
+        request,
+        reference,
+        lambda a: services.application_submit(application=a, actor=request.user),
+        "Application {reference} submitted. The Cabinet Office will review it.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    application = selectors.application_get(user=request.user, reference=reference)
+    if not permissions.can_edit_application(request.user, application):
+        raise PermissionDenied("Only the applying organisation's CIO can withdraw its application.")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _transition(
+            request,
+            reference,
+            lambda a: services.application_withdraw(
+                application=a, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            "Application {reference} withdrawn.",
+            failure_template="departments/withdraw.html",
+            form=form,
+        )
+    return render(
+        request,
+        "departments/withdraw.html",
+        {"application": application, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def application_approve(request: HttpRequest, reference: str) -> HttpResponse:
+    return _transition(
+        request,
+        reference,
+        lambda a: services.application_approve(application=a, actor=request.user),
+        "Application {reference} approved. The contract is created and every member's "
+        "price is being recalculated.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_reject(request: HttpRequest, reference: str) -> HttpResponse:
+    application = selectors.application_get(user=request.user, reference=reference)
+    if not permissions.can_decide_application(request.user, application):
+        raise PermissionDenied("You cannot decide this application.")
+    if application.status != ApplicationStatus.SUBMITTED:
+        messages.error(
+            request,
+            f"Application {reference} is {application.get_status_display().lower()}, "
+            "so it cannot be rejected.",
+        )
+        return redirect("departments:application-detail", reference=reference)
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _transition(
+            request,
+            reference,
+            lambda a: services.application_reject(
+                application=a, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            "Application {reference} rejected. The applicant has been told why.",
+            failure_template="departments/reject.html",
+            form=form,
+        )
+    return render(
+        request,
+        "departments/reject.html",
+        {"application": application, "form": form},
+        status=400 if form.errors else 200,
+    )
