@@ -7,7 +7,12 @@ import platform
 import sys
 import time
 
-MODULES = ["bench.bench_quotes", "bench.bench_repricing", "bench.bench_downloads", "bench.bench_http"]
+MODULES = [
+    "bench.bench_quotes",
+    "bench.bench_repricing",
+    "bench.bench_downloads",
+    "bench.bench_http",
+]
 
 
 def machine() -> str:

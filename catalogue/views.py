@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
+from departments.selectors import onboarding_lead_time_summary
 from flexportal.charts import ChartPoint, step_chart
 
 from . import selectors
@@ -191,5 +192,6 @@ def framework_view(request: HttpRequest) -> HttpResponse:
             "core": overview.core,
             "savings": overview.savings,
             "chart": chart,
+            "lead_time": onboarding_lead_time_summary(),
         },
     )

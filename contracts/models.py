@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from . import values
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -58,19 +60,21 @@ class Contract(models.Model):
                 name="contract_signed_unless_draft",
             ),
         ]
-        indexes = [models.Index(fields=["status", "organisation"])]
+        indexes = [
+            models.Index(fields=["status", "organisation"]),
+            # The list's default order (latest signed first) and its "signed between" filter.
+            models.Index(fields=["signed_on", "reference"], name="contract_signed_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
 
     @property
     def end_date(self) -> dt.date:
-        """The day after the last day of the term; always after the start (term >= 1 year)."""
-        start = self.start_date
-        try:
-            return start.replace(year=start.year + self.term_years)
-        except ValueError:  # 29 February into a non-leap year
-            return start.replace(year=start.year + self.term_years, day=28)
+        """The day after the last day of the term. Derived, not stored, so it can never
+        disagree with the start and term; the `contract_term_1_to_10` constraint keeps the term
+        at one year or more, so the end is always after the start."""
+        return values.end_date(self.start_date, self.term_years)
 
 
 class ContractLine(models.Model):
@@ -121,6 +125,7 @@ class ContractDownload(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["-at"], name="contract_download_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
+from accounts.models import User
 from catalogue.selectors import scheme_for
 from departments.models import SignUpApplication
 
-from .models import Contract, ContractKind, ContractLine, ContractStatus
+from .models import (
+    Contract,
+    ContractDownload,
+    ContractKind,
+    ContractLine,
+    ContractStatus,
+    DownloadKind,
+)
 
 
 def contract_reference_next(*, year: int) -> str:
@@ -63,3 +72,26 @@ def contract_create_from_application(
         for line in lines
     )
     return contract
+
+
+@transaction.atomic
+def contract_download_record(
+    *,
+    user: User,
+    kind: DownloadKind,
+    contract: Contract | None = None,
+    filters: dict[str, str] | None = None,
+    rows: int | None = None,
+) -> ContractDownload:
+    """Record a download that has been served: one contract's summary, or a filtered list."""
+    download = ContractDownload(
+        user=user,
+        at=timezone.now(),
+        kind=kind,
+        contract=contract,
+        filters=filters or {},
+        rows=rows,
+    )
+    download.full_clean()
+    download.save()
+    return download

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "contracts"
 
-urlpatterns: list = []
+# Fixed paths come before `<reference>/` so they are never read as a reference.
+urlpatterns = [
+    path("", views.contract_list, name="list"),
+    path("downloads/", views.download_log, name="downloads"),
+    path("export.csv", views.contract_export_csv, name="export-csv"),
+    path("export.xlsx", views.contract_export_xlsx, name="export-xlsx"),
+    path("<str:reference>/", views.contract_detail, name="detail"),
+    path("<str:reference>/summary.pdf", views.contract_summary_pdf, name="summary-pdf"),
+]

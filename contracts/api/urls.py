@@ -1,1 +1,26 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+# The exports come before `<reference>/` so that they are never read as a reference.
+urlpatterns = [
+    path("contracts/", views.ContractListApi.as_view(), name="api-contract-list"),
+    path(
+        "contracts/export.csv", views.ContractExportCsvApi.as_view(), name="api-contract-export-csv"
+    ),
+    path(
+        "contracts/export.xlsx",
+        views.ContractExportXlsxApi.as_view(),
+        name="api-contract-export-xlsx",
+    ),
+    path(
+        "contracts/<str:reference>/",
+        views.ContractDetailApi.as_view(),
+        name="api-contract-detail",
+    ),
+    path(
+        "contracts/<str:reference>/summary.pdf",
+        views.ContractSummaryPdfApi.as_view(),
+        name="api-contract-summary-pdf",
+    ),
+]

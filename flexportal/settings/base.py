@@ -166,6 +166,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "departments.models.ApplicationStatus",
         "WaveStatusEnum": "rollout.models.WaveStatus",
+        "ContractStatusEnum": "contracts.models.ContractStatus",
+        "ContractKindEnum": "contracts.models.ContractKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -232,6 +234,9 @@ LOGGING = {
         # Our request log replaces Django's own per-request lines.
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # WeasyPrint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

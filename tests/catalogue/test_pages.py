@@ -264,3 +264,22 @@ def test_framework_dashboard_with_no_members(client, db):
     response = client.get(reverse("catalogue:framework"))
     assert response.status_code == 200
     assert "There are no members yet." in text_of(response)
+
+
+def test_framework_dashboard_shows_the_onboarding_lead_time(client, demo):
+    import datetime as dt
+
+    from departments.models import ApplicationStatus, SignUpApplication
+
+    client.force_login(factories.ProcurementOfficerFactory())
+    assert "No applications decided yet" in client.get("/framework/").content.decode()
+
+    application = SignUpApplication.objects.get(reference="FLEX-2026-0001")
+    application.status = ApplicationStatus.REJECTED
+    application.reason = "Test"
+    application.decided_at = application.submitted_at + dt.timedelta(days=30, hours=12)
+    application.decided_by = factories.ApproverFactory()
+    application.save()
+    body = client.get("/framework/").content.decode()
+    assert "30.5 days from submission to decision, over 1 decided application" in body
+    assert "About 4 months" in body

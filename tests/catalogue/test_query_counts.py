@@ -20,8 +20,8 @@ PAGES = [
     # the service and bands; every snapshot with who caused it (streamed), no navigation
     ("/catalogue/desktop/price-history.csv", SIGNED_IN + 3),
     # services; seats per member and service; how many core snapshots; the newest of them;
-    # core seats and previous costs per contract
-    ("/framework/", SIGNED_IN + 5 + NAVIGATION),
+    # core seats and previous costs per contract; decided applications' lead times
+    ("/framework/", SIGNED_IN + 6 + NAVIGATION),
     # services; their bands
     ("/quote/?seats_desktop=10&seats_wireless=5&term_years=2", SIGNED_IN + 2 + NAVIGATION),
 ]

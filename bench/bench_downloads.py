@@ -1,0 +1,213 @@
+"""Benchmark the contract downloads: one summary PDF, and the CSV (and XLSX) of 10,000 contracts.
+
+Targets (issue 5): a summary PDF in under 0.5 s (median); the CSV of 10,000 contracts streamed
+in under 5 s, with peak memory that does not grow with the number of contracts (measured at
+2,000 and 10,000 contracts with tracemalloc, in a separate pass so tracing does not slow the
+timed one).
+
+Runs standalone (`.venv/bin/python -m bench.bench_downloads`) against a throwaway database:
+a temporary SQLite file, or a `bench_downloads_<pid>` PostgreSQL database when DATABASE_URL
+points at PostgreSQL. Both are dropped afterwards; the developer's own data is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+import tracemalloc
+from decimal import Decimal
+
+import django
+
+PDF_RUNS = 15
+SIZES = (2_000, 10_000)
+ORGANISATIONS = 200
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flexportal.settings.local")
+    django.setup()
+
+
+def _client():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.get(username="procurement"))
+    return client
+
+
+def _grow_to(total: int) -> None:
+    """Add platform contracts (desktop, email and wireless lines) until there are `total`."""
+    from django.utils import timezone
+
+    from catalogue.models import Service
+    from contracts.models import Contract, ContractKind, ContractLine, ContractStatus
+    from departments.models import MembershipStatus, Organisation, OrganisationKind
+
+    organisations = list(Organisation.objects.filter(slug__startswith="bench-"))
+    if not organisations:
+        Organisation.objects.bulk_create(
+            Organisation(
+                slug=f"bench-{n}",
+                name=f"Bench organisation {n}",
+                kind=OrganisationKind.OTHER,
+                staff=1000,
+                membership_status=MembershipStatus.ACTIVE,
+                joined_on=timezone.localdate(),
+            )
+            for n in range(ORGANISATIONS)
+        )
+        organisations = list(Organisation.objects.filter(slug__startswith="bench-"))
+    services = Service.objects.in_bulk(["desktop", "email", "wireless"], field_name="slug")
+    existing = Contract.objects.count()
+    start = timezone.localdate()
+    for first in range(existing, total, 1000):
+        contracts = Contract.objects.bulk_create(
+            Contract(
+                reference=f"CON-BENCH-{n:06d}",
+                organisation=organisations[n % ORGANISATIONS],
+                kind=ContractKind.PLATFORM,
+                status=ContractStatus.ACTIVE,
+                signed_on=start,
+                start_date=start,
+                term_years=1 + n % 7,
+                previous_cost_per_seat=Decimal("2500.00"),
+            )
+            for n in range(first, min(first + 1000, total))
+        )
+        ContractLine.objects.bulk_create(
+            ContractLine(
+                contract=contract,
+                service=services[slug],
+                seats=seats,
+                unit_price_at_signing=services[slug].current_unit_price,
+                current_unit_price=services[slug].current_unit_price,
+            )
+            for contract in contracts
+            for slug, seats in (("desktop", 500), ("email", 500), ("wireless", 120))
+        )
+
+
+def _stream(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    size = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)  # counted, never kept: as a server writing to a socket would
+    return size
+
+
+def _measure() -> list[dict]:
+    from django.urls import reverse
+
+    from flexportal.demo import load_flex_demo
+
+    load_flex_demo(with_users=True)
+    client = _client()
+    pdf_url = reverse("contracts:summary-pdf", args=["CON-2026-0004"])
+    client.get(pdf_url)  # first use loads WeasyPrint and the fonts
+    timings = []
+    for _ in range(PDF_RUNS):
+        started = time.perf_counter()
+        response = client.get(pdf_url)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    results = [
+        {
+            "benchmark": f"Contract summary PDF (median of {PDF_RUNS})",
+            "figure": f"{statistics.median(timings):.3f} s",
+            "target": "< 0.5 s",
+        }
+    ]
+
+    csv_url = reverse("contracts:export-csv")
+    peaks = {}
+    for size in SIZES:
+        _grow_to(size)
+        started = time.perf_counter()
+        length = _stream(client, csv_url)
+        elapsed = time.perf_counter() - started
+        tracemalloc.start()
+        _stream(client, csv_url)
+        peaks[size] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        results.append(
+            {
+                "benchmark": f"CSV of {size:,} contracts, streamed ({length / 2**20:.1f} MiB)",
+                "figure": f"{elapsed:.2f} s, peak {peaks[size] / 2**20:.1f} MiB",
+                "target": "< 5 s" if size == SIZES[-1] else "(baseline for memory)",
+            }
+        )
+    small, large = SIZES
+    results.append(
+        {
+            "benchmark": f"CSV peak memory, {large:,} vs {small:,} contracts",
+            "figure": f"x{peaks[large] / peaks[small]:.2f}",
+            "target": "flat (x1.0, not x5)",
+        }
+    )
+
+    page_timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        response = client.get(reverse("contracts:list"), {"sort": "-annual_value"})
+        page_timings.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    results.append(
+        {
+            "benchmark": f"Contract list page over {large:,} contracts, sorted by value (median of 5)",
+            "figure": f"{statistics.median(page_timings):.3f} s",
+            "target": "(no target)",
+        }
+    )
+
+    started = time.perf_counter()
+    response = client.get(reverse("contracts:export-xlsx"))
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    results.append(
+        {
+            "benchmark": f"XLSX of {large:,} contracts ({size / 2**20:.1f} MiB)",
+            "figure": f"{time.perf_counter() - started:.2f} s",
+            "target": "(no target)",
+        }
+    )
+    return results
+
+
+def run() -> list[dict]:
+    _setup()
+    from django.conf import settings
+    from django.db import connection
+
+    # The query log of DEBUG would grow with the row count and spoil the memory figure.
+    debug, settings.DEBUG = settings.DEBUG, False
+    tempdir = None
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "sqlite":
+        tempdir = tempfile.TemporaryDirectory(prefix="bench-downloads-")
+        test_settings["NAME"] = os.path.join(tempdir.name, "bench.sqlite3")
+    else:
+        test_settings["NAME"] = f"bench_downloads_{os.getpid()}"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        return _measure()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        settings.DEBUG = debug
+        if tempdir is not None:
+            tempdir.cleanup()
+
+
+def main() -> None:
+    rows = run()
+    width = max(len(row["benchmark"]) for row in rows)
+    for row in rows:
+        print(f"{row['benchmark']:<{width}}  {row['figure']:<26}  target {row['target']}")
+
+
+if __name__ == "__main__":
+    main()

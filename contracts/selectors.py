@@ -1,0 +1,249 @@
+"""Reads of contracts, always scoped to what the caller may see (accounts.permissions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.http import Http404
+
+from accounts import permissions
+from catalogue.models import PriceSnapshot, Service, ServiceKind
+from departments.models import Organisation
+from rollout.models import RolloutPlan, WaveStatus
+
+from . import values
+from .models import Contract, ContractDownload, ContractLine
+
+# Price history shown per service on a contract page; the catalogue page has the rest.
+PRICE_HISTORY_ROWS = 10
+
+
+def contract_queryset() -> QuerySet[Contract]:
+    """Contracts with their organisation and lines (core services first): two queries for any
+    number of contracts, which is what list pages, the API and exports need."""
+    lines = ContractLine.objects.select_related("service").order_by(
+        "service__kind", "service__name", "pk"
+    )
+    return Contract.objects.select_related("organisation").prefetch_related(
+        Prefetch("lines", queryset=lines)
+    )
+
+
+def contracts_visible(*, user) -> QuerySet[Contract]:
+    return permissions.scope_contracts(user, contract_queryset())
+
+
+def contract_get(*, user, reference: str) -> Contract:
+    """One contract the user may see; anything else (unknown, or another organisation's) is
+    a 404, so a CIO cannot learn that another organisation's reference exists."""
+    try:
+        return contracts_visible(user=user).get(reference=reference)
+    except Contract.DoesNotExist:
+        raise Http404("No such contract") from None
+
+
+def organisations_with_contracts(*, user) -> QuerySet[Organisation]:
+    """The organisations a user may filter contracts by."""
+    visible = permissions.scope_contracts(user, Contract.objects.all())
+    return Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by("name")
+
+
+def figures_for(contract: Contract) -> values.ContractFigures:
+    """Values of a contract whose lines (with services) are prefetched."""
+    return values.contract_figures(
+        (
+            values.LineInput(
+                seats=line.seats,
+                unit_price_at_signing=line.unit_price_at_signing,
+                current_unit_price=line.current_unit_price,
+                is_core=line.service.kind == ServiceKind.CORE,
+            )
+            for line in contract.lines.all()
+        ),
+        term_years=contract.term_years,
+        previous_cost_per_seat=contract.previous_cost_per_seat,
+    )
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    """A contract as exports need it: plain values, no model instances."""
+
+    reference: str
+    organisation_name: str
+    organisation_slug: str
+    kind: str
+    status: str
+    signed_on: dt.date | None
+    start_date: dt.date
+    end_date: dt.date
+    term_years: int
+    services: tuple[tuple[str, int], ...]
+    figures: values.ContractFigures
+
+
+ROW_FIELDS = (
+    "pk",
+    "reference",
+    "organisation__name",
+    "organisation__slug",
+    "kind",
+    "status",
+    "signed_on",
+    "start_date",
+    "term_years",
+    "previous_cost_per_seat",
+)
+
+
+def contract_rows(contracts: QuerySet[Contract], *, chunk_size: int) -> Iterator[ContractRow]:
+    """Every contract of `contracts`, in its order, read `chunk_size` at a time with one query
+    for each chunk's lines, so memory stays flat however many contracts there are.
+
+    Plain rows rather than model instances: building tens of thousands of instances (and their
+    prefetch querysets) took most of an export's time. The figures come from the same
+    `values.contract_figures` as everywhere else, so they match the pages to the penny.
+    """
+    rows = contracts.prefetch_related(None).values_list(*ROW_FIELDS, named=True)
+    chunk = []
+    for row in rows.iterator(chunk_size=chunk_size):
+        chunk.append(row)
+        if len(chunk) == chunk_size:
+            yield from _rows_with_lines(chunk)
+            chunk = []
+    if chunk:
+        yield from _rows_with_lines(chunk)
+
+
+def _rows_with_lines(chunk: list) -> Iterator[ContractRow]:
+    lines: dict[int, list] = defaultdict(list)
+    line_rows = (
+        ContractLine.objects.filter(contract_id__in=[row.pk for row in chunk])
+        .order_by("contract_id", "service__kind", "service__name", "pk")
+        .values_list(
+            "contract_id",
+            "service__slug",
+            "service__kind",
+            "seats",
+            "unit_price_at_signing",
+            "current_unit_price",
+        )
+    )
+    for contract_id, *line in line_rows:
+        lines[contract_id].append(line)
+    for row in chunk:
+        contract_lines = lines.pop(row.pk, [])
+        yield ContractRow(
+            reference=row.reference,
+            organisation_name=row.organisation__name,
+            organisation_slug=row.organisation__slug,
+            kind=row.kind,
+            status=row.status,
+            signed_on=row.signed_on,
+            start_date=row.start_date,
+            end_date=values.end_date(row.start_date, row.term_years),
+            term_years=row.term_years,
+            services=tuple((slug, seats) for slug, _, seats, _, _ in contract_lines),
+            figures=values.contract_figures(
+                (
+                    values.LineInput(
+                        seats=seats,
+                        unit_price_at_signing=at_signing,
+                        current_unit_price=now,
+                        is_core=kind == ServiceKind.CORE,
+                    )
+                    for _, kind, seats, at_signing, now in contract_lines
+                ),
+                term_years=row.term_years,
+                previous_cost_per_seat=row.previous_cost_per_seat,
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class ContractTotals:
+    annual_value: Decimal
+    total_value: Decimal
+
+
+def contract_totals(contracts: QuerySet[Contract]) -> ContractTotals:
+    """Annual and total value (current prices) of every contract in `contracts`, in one query.
+
+    The database sums only whole seats, per (price, term) pair, and Python multiplies by the
+    prices: exact on SQLite too, which would add decimals as floats. There are few such pairs
+    (every active line of a service has the same current price), so this stays small.
+    """
+    groups = (
+        ContractLine.objects.filter(contract__in=contracts.order_by().values("pk"))
+        .values("current_unit_price", "contract__term_years")
+        .annotate(seats=Sum("seats"))
+        .order_by()
+    )
+    annual = total = values.ZERO
+    for group in groups:
+        group_annual = group["current_unit_price"] * group["seats"]
+        annual += group_annual
+        total += group_annual * group["contract__term_years"]
+    return ContractTotals(annual_value=annual, total_value=total)
+
+
+@dataclass(frozen=True)
+class ServicePriceHistory:
+    service: Service
+    snapshots: list[PriceSnapshot]
+    more: bool
+
+
+def price_history(contract: Contract) -> list[ServicePriceHistory]:
+    """The latest price changes of each of the contract's services, newest first."""
+    services = {line.service_id: line.service for line in contract.lines.all()}
+    by_service: dict[int, list[PriceSnapshot]] = defaultdict(list)
+    snapshots = PriceSnapshot.objects.filter(service_id__in=services).order_by(
+        "service_id", "-effective_at", "-pk"
+    )
+    for snapshot in snapshots:
+        by_service[snapshot.service_id].append(snapshot)
+    return [
+        ServicePriceHistory(
+            service=service,
+            snapshots=by_service[service_id][:PRICE_HISTORY_ROWS],
+            more=len(by_service[service_id]) > PRICE_HISTORY_ROWS,
+        )
+        for service_id, service in services.items()
+    ]
+
+
+@dataclass(frozen=True)
+class RolloutStatus:
+    plan: RolloutPlan | None
+    summary: str
+
+
+def rollout_status(contract: Contract) -> RolloutStatus:
+    try:
+        plan = contract.rollout_plan
+    except ObjectDoesNotExist:
+        return RolloutStatus(plan=None, summary="No rollout plan yet")
+    rows = plan.waves.order_by().values("status").annotate(waves=Count("pk"), seats=Sum("seats"))
+    waves = {row["status"]: row["waves"] for row in rows}
+    seats = {row["status"]: row["seats"] for row in rows}
+    total_waves = sum(waves.values())
+    if not total_waves:
+        return RolloutStatus(plan=plan, summary="Rollout plan started; no waves scheduled yet")
+    parts = [f"{waves.get(WaveStatus.DONE, 0)} of {total_waves} waves done"]
+    for status in (WaveStatus.IN_PROGRESS, WaveStatus.BLOCKED):
+        if waves.get(status):
+            parts.append(f"{waves[status]} {status.label.lower()}")
+    seats_live = seats.get(WaveStatus.DONE, 0)
+    summary = f"{', '.join(parts)}; {seats_live:,} of {sum(seats.values()):,} planned seats live"
+    return RolloutStatus(plan=plan, summary=summary)
+
+
+def download_log() -> QuerySet[ContractDownload]:
+    return ContractDownload.objects.select_related("user", "contract")
