@@ -124,6 +124,9 @@ class CostShareServiceFactory(ServiceFactory):
 class VolumeServiceFactory(ServiceFactory):
     """Bands: up to 1,000 seats £100.00; up to 5,000 £80.00; beyond £60.00."""
 
+    class Meta:
+        skip_postgeneration_save = True
+
     pricing_scheme = PricingScheme.VOLUME
     unit_price = None
     current_unit_price = None

@@ -80,6 +80,7 @@ def test_production_settings_pass_the_deployment_checklist(module):
     env = dict(
         os.environ, DJANGO_SETTINGS_MODULE=module, DJANGO_SECRET_KEY="x9" * 20 + "abcdefghijklmn"
     )
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests, never in production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
