@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
+from flexportal.pagination import govuk_pagination, query_string
 
 from . import exports, pdf, selectors
 from .filters import DEFAULT_SORT, ContractFilter
@@ -43,11 +43,6 @@ LIST_COLUMNS = (
 )
 
 
-def _query(params: dict[str, str], **changes) -> str:
-    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
-    return f"?{urlencode(merged)}" if merged else ""
-
-
 def _sort_headers(params: dict[str, str]) -> list[SortHeader]:
     current = params.get("sort", DEFAULT_SORT)
     headers = []
@@ -60,32 +55,9 @@ def _sort_headers(params: dict[str, str]) -> list[SortHeader]:
             # Figures and dates read best largest or latest first.
             aria, next_sort = "none", f"-{key}" if numeric or key == "signed_on" else key
         headers.append(
-            SortHeader(label, key, numeric, _query(params, sort=next_sort, page=None), aria)
+            SortHeader(label, key, numeric, query_string(params, sort=next_sort, page=None), aria)
         )
     return headers
-
-
-def _pagination(page, params: dict[str, str]) -> dict:
-    paginator = page.paginator
-    items = []
-    for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-        if number == paginator.ELLIPSIS:
-            items.append({"ellipsis": True})
-        else:
-            items.append(
-                {
-                    "number": number,
-                    "url": _query(params, page=number),
-                    "current": number == page.number,
-                }
-            )
-    return {
-        "items": items,
-        "previous": _query(params, page=page.previous_page_number())
-        if page.has_previous()
-        else None,
-        "next": _query(params, page=page.next_page_number()) if page.has_next() else None,
-    }
 
 
 def _filterset(request: HttpRequest) -> ContractFilter:
@@ -111,8 +83,8 @@ def _list_page(
             rows=[(contract, selectors.figures_for(contract)) for contract in page.object_list],
             totals=selectors.contract_totals(contracts) if page.paginator.count else None,
             headers=_sort_headers(params),
-            pagination=_pagination(page, params),
-            download_query=_query(params),
+            pagination=govuk_pagination(page, params),
+            download_query=query_string(params),
         )
     return render(request, "contracts/contract_list.html", context, status=status)
 
@@ -181,5 +153,5 @@ def download_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contracts/download_log.html",
-        {"page": page, "pagination": _pagination(page, {})},
+        {"page": page, "pagination": govuk_pagination(page, {})},
     )

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
+from flexportal.pagination import govuk_pagination
 
 from .. import selectors, services
 from ..forms import QueueFilterForm, RejectForm, WithdrawForm
@@ -70,7 +71,7 @@ def _approver_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "lead_time": selectors.onboarding_lead_time_summary(),
-            "page_query": f"status={status}&",
+            "pagination": govuk_pagination(page, {"status": status}),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
