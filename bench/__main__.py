@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import os
 import platform
 import sys
 import time
+
+# The request log would drown the table.
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 MODULES = [
     "bench.bench_quotes",
@@ -16,8 +20,6 @@ MODULES = [
 
 
 def machine() -> str:
-    import os
-
     return f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · {platform.platform()}"
 
 
