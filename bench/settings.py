@@ -9,7 +9,10 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "CRITICAL"}}
-STATIC_ROOT = BASE_DIR / "static"  # noqa: F405  (no collectstatic for a benchmark)
+# No collectstatic for a benchmark: serve the source files as the static root (and so not
+# also as a STATICFILES_DIRS entry, which the staticfiles checks refuse).
+STATIC_ROOT = BASE_DIR / "static"  # noqa: F405
+STATICFILES_DIRS = []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -187,3 +187,13 @@ class RepricingRun(models.Model):
 
     def __str__(self) -> str:
         return f"Repricing at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number every catalogue write raises in its own transaction, so a cached
+    catalogue response (catalogue/caching.py) is never served once the data it shows changed."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Catalogue version {self.number}"

@@ -43,6 +43,7 @@ from django.utils import timezone
 from contracts.models import ContractLine, ContractStatus
 from departments.models import Organisation
 
+from .caching import catalogue_changed
 from .models import PriceSnapshot, RepricingRequest, RepricingRun, Service
 from .selectors import framework_seats_by_service, scheme_for, service_list
 
@@ -221,6 +222,7 @@ def framework_reprice(
                 changed.append(service)
         if changed:
             Service.objects.bulk_update(changed, ["framework_seats", "current_unit_price"])
+            catalogue_changed()
             PriceSnapshot.objects.bulk_create(
                 PriceSnapshot(
                     service=service,

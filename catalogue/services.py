@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import pricing
+from .caching import catalogue_changed
 from .models import PriceBand, PricingScheme, Service
 from .repricing import repricing_request
 
@@ -81,6 +82,7 @@ def service_create(
     service.full_clean()
     service.save()
     _replace_bands(service, scheme)
+    catalogue_changed()
     repricing_request(reason=ADDED_REASON)
     return service
 
@@ -105,6 +107,7 @@ def service_update_details(
     service.active = active
     service.full_clean()
     service.save(update_fields=["name", "kind", "category", "description", "included", "active"])
+    catalogue_changed()
     return service
 
 
@@ -124,6 +127,7 @@ def service_update_scheme(*, service: Service, scheme: pricing.Scheme) -> Servic
     locked.full_clean()
     locked.save(update_fields=list(_SCHEME_FIELDS))
     _replace_bands(locked, scheme)
+    catalogue_changed()
     repricing_request(reason=SCHEME_REASON)
     for field in _SCHEME_FIELDS:
         setattr(service, field, getattr(locked, field))

@@ -8,16 +8,19 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
 from departments.selectors import onboarding_lead_time_summary
 from flexportal.charts import ChartPoint, step_chart
 
-from . import selectors
+from . import caching, selectors
 from .filters import ServiceFilter
 from .formatting import explain_scheme, money
 from .forms import SEATS_PREFIX, QuoteForm
@@ -26,29 +29,65 @@ from .models import Category, PriceSnapshot, Service, ServiceKind
 # A page shows the newest changes; the CSV download has the whole history.
 HISTORY_ON_PAGE = 100
 QUOTE_PARAMETERS = ("term_years", "current_cost_per_seat")
+# Stands for the user's CSRF token in the catalogue content shared by every user: letters only,
+# so escaping leaves it as it is.
+_CSRF_PLACEHOLDER = "flexportalcsrftokenplaceholder"
 
 
 @login_required
 @require_GET
 def service_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = ServiceFilter(
-        request.GET or None, queryset=Service.objects.filter(active=True).order_by("kind", "name")
+    can_manage = _can_manage(request)
+    if request.GET:
+        # A search is the user's own: rendered for them alone, never cached.
+        filterset = _service_filter(request.GET)
+        html = _service_list_content(filterset, can_manage=can_manage)
+        form = filterset.form
+    else:
+        # The whole catalogue is the same for everyone who may (or may not) manage it.
+        html = caching.cached(
+            f"page-services:{can_manage}",
+            lambda: _service_list_content(_service_filter(None), can_manage=can_manage),
+        )
+        form = None
+    # One token for the whole page, as the csrf context processor would give.
+    token = get_token(request)
+    return render(
+        request,
+        "catalogue/service_list.html",
+        {
+            "form": form,
+            "content": mark_safe(html.replace(_CSRF_PLACEHOLDER, token)),
+            "csrf_token": token,
+        },
     )
+
+
+def _service_filter(data) -> ServiceFilter:
+    return ServiceFilter(
+        data or None, queryset=Service.objects.filter(active=True).order_by("kind", "name")
+    )
+
+
+def _service_list_content(filterset: ServiceFilter, *, can_manage: bool) -> str:
+    """The catalogue page's content, rendered without the request so that it holds nothing of
+    the user's: whether they may manage the catalogue is in the cache key, and the CSRF token
+    (which the search form carries) is put in per request."""
     services = list(filterset.qs)
     groups = [
         (label, [s for s in services if s.category == value])
         for value, label in Category.choices
         if any(s.category == value for s in services)
     ]
-    return render(
-        request,
-        "catalogue/service_list.html",
+    return render_to_string(
+        "catalogue/_service_list_content.html",
         {
             "form": filterset.form,
             "groups": groups,
             "count": len(services),
             "searched": filterset.is_bound,
-            "can_manage_catalogue": _can_manage(request),
+            "can_manage_catalogue": can_manage,
+            "csrf_token": _CSRF_PLACEHOLDER,
         },
     )
 

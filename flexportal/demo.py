@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from catalogue.caching import catalogue_changed
 from catalogue.models import (
     Category,
     PriceBand,
@@ -299,6 +300,8 @@ def load_services() -> dict[str, Service]:
                 for up_to, price in bands
             )
         services[service.slug] = service
+    # Written directly rather than through catalogue.services: tell cached pages all the same.
+    catalogue_changed()
     return services
 
 

@@ -57,6 +57,15 @@ def _fail_missing_service(request) -> None:
     pytest.fail(f"CI=true and {reason}")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Cached catalogue responses are keyed on a version kept in the database, which every test
+    rolls back: each test starts with an empty cache, as a fresh deployment would."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The INTERFACE.md demo data, loaded as `make run` loads it."""

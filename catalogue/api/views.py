@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalogue import selectors
+from catalogue import caching, selectors
 from catalogue.filters import ServiceFilter
 from catalogue.models import PriceSnapshot, Service
 
@@ -33,6 +33,17 @@ class ServiceListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.service_list()
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        if set(request.query_params) - {self.paginator.page_query_param}:
+            return super().list(request, *args, **kwargs)
+        # Unfiltered, every caller sees the same services: serialize them once per catalogue
+        # version and page the list, so the envelope (next/previous links) is still per request.
+        services = caching.cached(
+            "api-services",
+            lambda: list(self.get_serializer(self.get_queryset(), many=True).data),
+        )
+        return self.get_paginated_response(self.paginate_queryset(services))
 
 
 class ServiceDetailApi(generics.RetrieveAPIView):

@@ -8,6 +8,7 @@ that `make run` works on a fresh machine; real deployments set both variables.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -89,7 +90,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.OrganisationModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -217,6 +218,28 @@ CELERY_BEAT_SCHEDULE = {
 
 # Tell whether a broker is configured, for /healthz.
 CELERY_EAGER = CELERY_TASK_ALWAYS_EAGER
+
+# Cached catalogue responses (catalogue/caching.py): in Redis when CACHE_URL names one (a
+# database of its own, not the broker's: a cache may be emptied), else each process's own
+# memory, which stays correct as entries are keyed on a version kept in the database. The
+# timeout is only a safety net; writes invalidate at once.
+CACHE_URL = env.str("CACHE_URL", default="")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_PREFIX": "flexportal",
+        "TIMEOUT": env.int("CACHE_TIMEOUT", default=300),
+    }
+}
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES["default"].update(
+        BACKEND="django.core.cache.backends.redis.RedisCache",
+        LOCATION=CACHE_URL,
+        # A Redis that stops answering slows a page by at most this, never hangs it.
+        OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
+    )
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
 
 LOGGING = {
     "version": 1,

@@ -408,9 +408,9 @@ def test_download_log_lists_who_downloaded_what(demo, client, django_assert_num_
     ContractDownload.objects.bulk_create(
         ContractDownload(user=user, at=timezone.now(), kind="csv", rows=2) for _ in range(60)
     )
-    # session, user, the user's organisation (page header), groups, count, the page of
+    # session, user with their organisation (accounts.backends), groups, count, the page of
     # downloads with their users and contracts
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("contracts:downloads"))
     assert len(response.context["page"].object_list) == 50
     assertContains(response, 'class="govuk-pagination"')

@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from django.contrib.auth import get_user
 from django.urls import reverse
 
 from tests import factories
@@ -109,3 +110,29 @@ def test_each_request_logs_one_line_with_user_and_status_and_no_secrets(client, 
     assert record.user == user.username
     assert record.path == "/healthz"
     assert "secret-value" not in record.getMessage() + str(record.__dict__)
+
+
+def test_a_signed_in_request_reads_the_user_and_organisation_in_one_query(
+    client, rf, django_assert_num_queries
+):
+    user = factories.CIOFactory()
+    client.force_login(user, backend="accounts.backends.OrganisationModelBackend")
+    request = rf.get("/")
+    request.session = client.session
+    assert request.session.keys()  # read the session now: only the user is left to count
+
+    with django_assert_num_queries(1):
+        request_user = get_user(request)
+        assert request_user == user
+        assert request_user.organisation.name == user.organisation.name
+
+
+def test_a_deactivated_user_is_signed_out_on_their_next_request(client):
+    user = factories.CIOFactory()
+    client.force_login(user, backend="accounts.backends.OrganisationModelBackend")
+    assert client.get(reverse("catalogue:list")).status_code == 200
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = client.get(reverse("catalogue:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

@@ -26,6 +26,9 @@ def test_app_services_share_the_environment_and_wait_for_healthy_dependencies():
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://"), name
         assert env["CELERY_BROKER_URL"].startswith("redis://"), name
+        # The cache has a Redis database of its own: emptying it never touches the queue.
+        assert env["CACHE_URL"].startswith("redis://"), name
+        assert env["CACHE_URL"] != env["CELERY_BROKER_URL"], name
         assert env["DJANGO_SETTINGS_MODULE"] == "flexportal.settings.production", name
         assert "DJANGO_SECRET_KEY" in env, name
         assert services[name]["depends_on"] == {
@@ -49,6 +52,7 @@ def test_every_environment_variable_is_documented_in_env_example():
         "DATABASE_URL",
         "CELERY_BROKER_URL",
         "REDIS_URL",
+        "CACHE_URL",
         "DJANGO_SECRET_KEY",
         "DJANGO_DEBUG",
         "DJANGO_ALLOWED_HOSTS",

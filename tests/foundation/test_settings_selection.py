@@ -16,7 +16,9 @@ from django.conf import settings
 django.setup()
 db = settings.DATABASES["default"]
 print(json.dumps({"engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST", ""),
-                  "eager": settings.CELERY_TASK_ALWAYS_EAGER, "broker": settings.CELERY_BROKER_URL}))
+                  "eager": settings.CELERY_TASK_ALWAYS_EAGER, "broker": settings.CELERY_BROKER_URL,
+                  "cache": settings.CACHES["default"]["BACKEND"],
+                  "cache_at": settings.CACHES["default"].get("LOCATION", "")}))
 """
 
 
@@ -24,7 +26,14 @@ def settings_with(env: dict[str, str], module: str = "flexportal.settings.local"
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "REDIS_URL",
+            "CELERY_TASK_ALWAYS_EAGER",
+            "CACHE_URL",
+        }
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
     out = subprocess.run(
@@ -63,6 +72,26 @@ def test_redis_url_is_read_when_no_celery_broker_url():
     chosen = settings_with({"REDIS_URL": "redis://cache:6379/1"})
     assert chosen["eager"] is False
     assert chosen["broker"] == "redis://cache:6379/1"
+
+
+def test_the_cache_is_redis_only_when_cache_url_names_it_never_the_broker():
+    alone = settings_with({"CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"})
+    assert alone["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    chosen = settings_with(
+        {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/0", "CACHE_URL": "redis://127.0.0.1:6379/1"}
+    )
+    assert chosen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert chosen["cache_at"] == "redis://127.0.0.1:6379/1"
+
+
+def test_a_cache_url_that_is_not_redis_is_refused():
+    clean = dict(os.environ, DJANGO_SETTINGS_MODULE="flexportal.settings.local")
+    clean["CACHE_URL"] = "memcached://127.0.0.1:11211"
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "CACHE_URL must be a redis:// URL" in result.stderr
 
 
 def test_production_settings_refuse_a_weak_secret():
