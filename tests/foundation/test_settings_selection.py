@@ -84,24 +84,27 @@ def test_the_cache_is_redis_only_when_cache_url_names_it_never_the_broker():
     assert chosen["cache_at"] == "redis://127.0.0.1:6379/1"
 
 
-def test_a_cache_url_that_is_not_redis_is_refused():
-    clean = dict(os.environ, DJANGO_SETTINGS_MODULE="flexportal.settings.local")
-    clean["CACHE_URL"] = "memcached://127.0.0.1:11211"
+def refusal(module: str, **env: str) -> str:
+    """The error with which the settings refuse to load, given these variables."""
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=dict(os.environ, DJANGO_SETTINGS_MODULE=module, **env),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
-    assert "CACHE_URL must be a redis:// URL" in result.stderr
+    return result.stderr
+
+
+def test_a_cache_url_that_is_not_redis_is_refused():
+    error = refusal("flexportal.settings.local", CACHE_URL="memcached://127.0.0.1:11211")
+    assert "CACHE_URL must be a redis:// URL" in error
 
 
 def test_production_settings_refuse_a_weak_secret():
-    clean = dict(os.environ, DJANGO_SETTINGS_MODULE="flexportal.settings.production")
-    clean["DJANGO_SECRET_KEY"] = "short"
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
-    )
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be a long random value" in result.stderr
+    error = refusal("flexportal.settings.production", DJANGO_SECRET_KEY="short")
+    assert "DJANGO_SECRET_KEY must be a long random value" in error
 
 
 @pytest.mark.parametrize("module", ["flexportal.settings.production"])
