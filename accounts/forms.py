@@ -1,7 +1,8 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout
+from crispy_forms_gds.layout import Button, Field, Fluid
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+
+from flexportal.forms import gds_helper
 
 
 class LoginForm(AuthenticationForm):
@@ -19,9 +20,7 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget = forms.TextInput(
             attrs={"autocomplete": "username", "spellcheck": "false"}
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("username", field_width=Fluid.ONE_THIRD),
             Field.text("password", field_width=Fluid.ONE_THIRD),
             Button("submit", "Sign in"),

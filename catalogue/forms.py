@@ -7,10 +7,11 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout
+from crispy_forms_gds.layout import Field, Fieldset
 from django import forms
 from django.utils.html import conditional_escape
+
+from flexportal.forms import WholeNumberField, gds_helper, numeric_input
 
 from . import pricing
 from .formatting import money, seats
@@ -20,20 +21,6 @@ SEATS_PREFIX = "seats_"
 # Pounds and pence as people type them: "2400", "2,400.50", "£2400.5". No exponents.
 _POUNDS = re.compile(r"^\d+(\.\d{1,2})?$")
 _POUNDS_LOOSE = re.compile(r"^\d+(\.\d*)?$")
-
-
-def _numeric_input(**attrs: str) -> forms.TextInput:
-    # GOV.UK asks for text inputs with a numeric keyboard rather than type="number".
-    return forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", **attrs})
-
-
-class WholeNumberField(forms.IntegerField):
-    """An integer typed by a person: spaces and thousands separators are allowed."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "").replace(" ", "")
-        return super().to_python(value)
 
 
 class PoundsField(forms.DecimalField):
@@ -54,13 +41,7 @@ class ServiceSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.text("q"),
-            Field.select("category"),
-            Field.select("kind"),
-        )
+        self.helper = gds_helper(Field.text("q"), Field.select("category"), Field.select("kind"))
 
 
 class QuoteForm(forms.Form):
@@ -75,7 +56,7 @@ class QuoteForm(forms.Form):
         help_text=f"Between {pricing.MIN_TERM_YEARS} and {pricing.MAX_TERM_YEARS} years.",
         min_value=pricing.MIN_TERM_YEARS,
         max_value=pricing.MAX_TERM_YEARS,
-        widget=_numeric_input(),
+        widget=numeric_input(),
         error_messages={
             "required": "Enter the contract term in years",
             "invalid": "Contract term must be a whole number of years, like 5",
@@ -125,7 +106,7 @@ class QuoteForm(forms.Form):
                 required=False,
                 min_value=1,
                 max_value=pricing.MAX_SEATS,
-                widget=_numeric_input(),
+                widget=numeric_input(),
                 error_messages={
                     "invalid": f"Seats for {name} must be a whole number, like 2000",
                     "min_value": f"Seats for {name} must be 1 or more",
@@ -134,9 +115,7 @@ class QuoteForm(forms.Form):
             )
             seat_fields.append(Field.text(SEATS_PREFIX + service.slug, field_width=10))
         self.order_fields([*(SEATS_PREFIX + s for s in self.services), "term_years"])
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Fieldset(*seat_fields, legend="How many seats of each service?", legend_size="m"),
             Field.text("term_years", field_width=2),
             Field.text("current_cost_per_seat", field_width=10),

@@ -9,66 +9,27 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
-from crispy_forms_gds.widgets import DateInputWidget
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.utils import timezone
 
 from catalogue.formatting import money
+from catalogue.forms import SEATS_PREFIX
 from catalogue.models import Service
 from catalogue.pricing import MAX_SEATS, MAX_TERM_YEARS, MIN_TERM_YEARS
+from flexportal.forms import (
+    GovukCheckboxSelectMultiple,
+    GovukDateInputWidget,
+    GovukRadioSelect,
+    WholeNumberField,
+    gds_helper,
+    numeric_input,
+)
 
 from .models import ApplicationStatus, Organisation, OrganisationKind
 from .services import MAX_REASON_LENGTH, MAX_START_YEARS_AHEAD
 
-SEATS_PREFIX = "seats_"
 _POUNDS = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
-
-
-def _numeric_input(**attrs: str) -> forms.TextInput:
-    # GOV.UK asks for text inputs with a numeric keyboard rather than type="number".
-    return forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", **attrs})
-
-
-def _helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True  # the page's <form> has the token
-    helper.layout = Layout(*fields)
-    return helper
-
-
-# The error summary links to `field.id_for_label`: for radios, checkboxes and the date input
-# that must be the first input, which crispy-forms-gds numbers from 1 (the date from 0).
-
-
-class GovukRadioSelect(forms.RadioSelect):
-    def id_for_label(self, id_, index=None):
-        if index is None:
-            return f"{id_}_1" if id_ else id_
-        return super().id_for_label(id_, index)
-
-
-class GovukCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    def id_for_label(self, id_, index=None):
-        if index is None:
-            return f"{id_}_1" if id_ else id_
-        return super().id_for_label(id_, index)
-
-
-class GovukDateInputWidget(DateInputWidget):
-    def id_for_label(self, id_):
-        return f"{id_}_0" if id_ else id_
-
-
-class WholeNumberField(forms.IntegerField):
-    """A whole number as people type it: spaces and thousands separators are allowed."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "").replace(" ", "")
-        return super().to_python(value)
 
 
 def parse_pounds(value: str) -> Decimal | None:
@@ -144,7 +105,9 @@ class OrganisationChoiceForm(forms.Form):
                 "A new organisation that is not on Flex yet, for example one formed by a merger",
             ),
         ]
-        self.helper = _helper(Field.radios("organisation", legend_size=Size.LARGE, legend_tag="h1"))
+        self.helper = gds_helper(
+            Field.radios("organisation", legend_size=Size.LARGE, legend_tag="h1")
+        )
 
 
 class NewOrganisationForm(forms.Form):
@@ -166,7 +129,7 @@ class NewOrganisationForm(forms.Form):
         label="Number of staff",
         min_value=1,
         max_value=10_000_000,
-        widget=_numeric_input(),
+        widget=numeric_input(),
         error_messages={
             "required": "Enter the number of staff",
             "invalid": "The number of staff must be a whole number, like 2000",
@@ -179,7 +142,7 @@ class NewOrganisationForm(forms.Form):
         required=False,
         min_value=0,
         max_value=10_000_000,
-        widget=_numeric_input(),
+        widget=numeric_input(),
         error_messages={
             "invalid": "The number of desktops must be a whole number, like 1800",
             "min_value": "The number of desktops must be 0 or more",
@@ -197,7 +160,7 @@ class NewOrganisationForm(forms.Form):
     def __init__(self, *args, predecessors: Sequence[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["predecessors"].choices = [(o.slug, o.name) for o in predecessors]
-        self.helper = _helper(
+        self.helper = gds_helper(
             Fieldset(
                 Field.text("name"),
                 Field.radios("kind", legend_size=Size.SMALL),
@@ -237,14 +200,14 @@ class ServicesForm(forms.Form):
                 required=False,
                 min_value=1,
                 max_value=MAX_SEATS,
-                widget=_numeric_input(),
+                widget=numeric_input(),
                 error_messages={
                     "invalid": f"Seats of {service.name.lower()} must be a whole number, like 2000",
                     "min_value": f"Seats of {service.name.lower()} must be 1 or more, or leave it blank",
                     "max_value": f"Seats of {service.name.lower()} must be {MAX_SEATS:,} or fewer",
                 },
             )
-        self.helper = _helper(
+        self.helper = gds_helper(
             Fieldset(
                 *(Field.text(SEATS_PREFIX + s.slug, field_width=10) for s in self.services),
                 legend="How many seats of each service do you need?",
@@ -279,7 +242,7 @@ class TermForm(forms.Form):
         help_text=f"Between {MIN_TERM_YEARS} and {MAX_TERM_YEARS} years.",
         min_value=MIN_TERM_YEARS,
         max_value=MAX_TERM_YEARS,
-        widget=_numeric_input(),
+        widget=numeric_input(),
         error_messages={
             "required": "Enter how many years you want the contract to run for",
             "invalid": "The contract term must be a whole number of years, like 5",
@@ -290,7 +253,7 @@ class TermForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = gds_helper(
             Field.text("term_years", label_size=Size.LARGE, label_tag="h1", field_width=3)
         )
 
@@ -305,7 +268,7 @@ class StartDateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = gds_helper(
             Field(
                 "requested_start",
                 context={"legend_size": "govuk-fieldset__legend--l", "legend_tag": "h1"},
@@ -339,7 +302,7 @@ class CurrentCostForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = gds_helper(
             Field.text(
                 "current_cost_per_seat", label_size=Size.LARGE, label_tag="h1", field_width=10
             )
@@ -363,7 +326,7 @@ class RejectForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("reason", label_size=Size.LARGE, label_tag="h1"))
+        self.helper = gds_helper(Field.textarea("reason", label_size=Size.LARGE, label_tag="h1"))
 
 
 class WithdrawForm(forms.Form):
@@ -379,7 +342,7 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("reason", label_size=Size.MEDIUM))
+        self.helper = gds_helper(Field.textarea("reason", label_size=Size.MEDIUM))
 
 
 class QueueFilterForm(forms.Form):
@@ -391,4 +354,4 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.select("status"))
+        self.helper = gds_helper(Field.select("status"))

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fluid, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract
+from flexportal.forms import GovukDateInputWidget, GovukRadioSelect, gds_helper, numeric_input
 
 from .models import RolloutTemplate, WaveStatus
 
@@ -25,6 +25,8 @@ SEATS_ERRORS = {
 class GovukDateField(DateInputField):
     """GOV.UK date input (day, month, year) with messages that name the date and refuse a
     half-filled date rather than silently dropping it."""
+
+    widget = GovukDateInputWidget
 
     def __init__(self, *, label: str, required: bool = True, **kwargs) -> None:
         self.what = label[0].lower() + label[1:]
@@ -56,7 +58,7 @@ class GovukDateField(DateInputField):
 def _seats_field(**kwargs) -> forms.IntegerField:
     return forms.IntegerField(
         error_messages=SEATS_ERRORS,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        widget=numeric_input(),
         **kwargs,
     )
 
@@ -69,7 +71,7 @@ class WaveForm(forms.Form):
     planned_end = GovukDateField(label="Planned end date")
     status = forms.ChoiceField(
         choices=WaveStatus.choices,
-        widget=forms.RadioSelect,
+        widget=GovukRadioSelect,
         error_messages={"required": "Choose a status"},
     )
     actual_start = GovukDateField(
@@ -90,9 +92,7 @@ class WaveForm(forms.Form):
     def __init__(self, *args, seats_hint: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["seats"].help_text = seats_hint
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # the template writes the <form> with its CSRF token
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("name", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
             Field.text("site", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
             Field.text("seats", label_size=Size.SMALL, field_width=5),
@@ -127,7 +127,7 @@ class PlanFromTemplateForm(forms.Form):
     contract = ContractChoiceField(
         queryset=Contract.objects.none(),
         to_field_name="reference",
-        widget=forms.RadioSelect,
+        widget=GovukRadioSelect,
         empty_label=None,
         error_messages={
             "required": "Choose the contract to plan",
@@ -136,7 +136,7 @@ class PlanFromTemplateForm(forms.Form):
     )
     template = TemplateChoiceField(
         queryset=RolloutTemplate.objects.none(),
-        widget=forms.RadioSelect,
+        widget=GovukRadioSelect,
         empty_label=None,
         label="Rollout template",
         error_messages={
@@ -157,9 +157,7 @@ class PlanFromTemplateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["contract"].queryset = contracts
         self.fields["template"].queryset = templates
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # the template writes the <form> with its CSRF token
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.radios("contract", legend_size=Size.MEDIUM),
             Field.radios("template", legend_size=Size.MEDIUM),
             Field("start_date", context={"legend_size": "govuk-fieldset__legend--m"}),
@@ -182,9 +180,7 @@ class SaveAsTemplateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # the template writes the <form> with its CSRF token
-        self.helper.layout = Layout(
+        self.helper = gds_helper(
             Field.text("name", label_size=Size.SMALL, field_width=Fluid.TWO_THIRDS),
             Field.textarea("description", label_size=Size.SMALL, rows=4),
             Button("submit", "Save as template"),

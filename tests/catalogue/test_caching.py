@@ -16,8 +16,9 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import override_settings
 
 from catalogue import pricing, services
+from catalogue.caching import catalogue_changed, catalogue_version
 from catalogue.formatting import money
-from catalogue.models import Service
+from catalogue.models import CatalogueVersion, Service
 from catalogue.repricing import framework_reprice
 from tests import factories
 
@@ -92,6 +93,16 @@ def csrf_tokens(page: str) -> set[str]:
     return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
 
 
+@pytest.mark.parametrize("url", [CATALOGUE, "/quote/?seats_desktop=2000&term_years=5"])
+def test_get_forms_put_no_csrf_token_in_a_bookmarkable_address(client, demo_user, url):
+    client.force_login(demo_user("cio-agency"))
+    page = client.get(url).content.decode()
+    get_forms = re.findall(r'<form method="get".*?</form>', page, re.S)
+    assert get_forms
+    assert not any("csrfmiddlewaretoken" in form for form in get_forms)
+    assert len(csrf_tokens(page)) == 1  # the sign-out form's
+
+
 @pytest.mark.parametrize("first", ["approver", "cio-dius"])
 def test_each_user_sees_their_own_header_link_and_csrf_token(client, demo_user, first):
     second = {"approver": "cio-dius", "cio-dius": "approver"}[first]
@@ -99,7 +110,7 @@ def test_each_user_sees_their_own_header_link_and_csrf_token(client, demo_user, 
     for username in (first, second):
         client.force_login(demo_user(username))
         pages[username] = client.get(CATALOGUE).content.decode()
-        # The search form and the sign-out form carry this user's token, the same one.
+        # The sign-out form carries this user's token; the search form (a GET) none.
         tokens = csrf_tokens(pages[username])
         assert len(tokens) == 1
         secret = client.cookies[settings.CSRF_COOKIE_NAME].value
@@ -172,3 +183,15 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_a_change_raises_the_version_with_one_statement_even_without_its_row(
+    django_assert_num_queries,
+):
+    CatalogueVersion.objects.all().delete()  # as a test that empties the tables leaves it
+    assert catalogue_version() == 0
+    with django_assert_num_queries(1):
+        catalogue_changed()
+    with django_assert_num_queries(1):
+        catalogue_changed()
+    assert catalogue_version() == 2

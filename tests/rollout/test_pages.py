@@ -263,6 +263,12 @@ def test_bad_wave_edits_show_the_error_summary_and_change_nothing(client, demo, 
     assert 'class="govuk-error-summary"' in body
     assert message in body
     assert waves_of(plan) == before
+    # Every link in the summary moves focus to an input on the page (the date's day box, the
+    # first radio), as GOV.UK's error summary needs.
+    page = response.content.decode()
+    summary = page[page.index('class="govuk-error-summary"') :].split("</ul>", 1)[0]
+    targets = re.findall(r'href="#([^"]*)"', summary)
+    assert targets and all(f'id="{target}"' in page for target in targets), targets
 
 
 def test_another_organisations_cio_cannot_reach_the_wave(client, demo):
