@@ -56,13 +56,15 @@ def application_list(*, user: User, status: str | None = None) -> QuerySet[SignU
     )
 
 
-def application_get(*, user: User, reference: str) -> SignUpApplication:
-    """One application the user may see, with lines and audit trail; 404 for any other, so
-    another organisation's application is not revealed to exist."""
-    application = (
-        permissions.scope_applications(user, SignUpApplication.objects.all())
-        .select_related("organisation", "decided_by", "created_by")
-        .prefetch_related(
+def application_get(*, user: User, reference: str, details: bool = True) -> SignUpApplication:
+    """One application the user may see, with its organisation and (with `details`) its lines,
+    audit trail and predecessors; 404 for any other, so another organisation's application is
+    not revealed to exist. A transition needs no details: its service re-reads the row locked."""
+    queryset = permissions.scope_applications(user, SignUpApplication.objects.all()).select_related(
+        "organisation", "decided_by", "created_by"
+    )
+    if details:
+        queryset = queryset.prefetch_related(
             _lines_prefetch(),
             Prefetch(
                 "events",
@@ -70,9 +72,7 @@ def application_get(*, user: User, reference: str) -> SignUpApplication:
             ),
             "organisation__predecessors",
         )
-        .filter(reference=reference)
-        .first()
-    )
+    application = queryset.filter(reference=reference).first()
     if application is None:
         raise Http404("No such application")
     return application

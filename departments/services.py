@@ -31,6 +31,7 @@ from catalogue.models import Service
 from catalogue.pricing import MAX_SEATS, MAX_TERM_YEARS, MIN_TERM_YEARS
 from catalogue.repricing import repricing_request
 from contracts.services import contract_create_from_application
+from flexportal.errors import Conflict
 
 from .emails import application_decision_email_send_on_commit
 from .models import (
@@ -50,7 +51,7 @@ MAX_START_YEARS_AHEAD = 3
 MAX_REASON_LENGTH = 2000
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(Conflict):
     """The application's current status does not allow the move (HTTP 409)."""
 
 

@@ -6,6 +6,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import slug_re
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
@@ -18,6 +19,8 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .errors import Conflict
+
 logger = logging.getLogger(__name__)
 
 
@@ -29,8 +32,19 @@ class ConflictError(exceptions.APIException):
     default_code = "conflict"
 
 
+class SlugRelatedField(serializers.SlugRelatedField):
+    """DRF's SlugRelatedField that answers "does not exist" for anything that is not a slug
+    without asking the database, which refuses some text (NUL bytes) with an error."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not slug_re.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:100])
+        return super().to_internal_value(data)
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's handler, plus Django's ValidationError as 400 with field errors."""
+    """DRF's handler, plus the services' refusals: Django's ValidationError as 400 with field
+    errors, PermissionDenied as 403 and `errors.Conflict` as 409, each keeping its message."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {field: [str(m) for m in errs] for field, errs in exc.message_dict.items()}
@@ -40,7 +54,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(str(exc) or None)
     return drf_exception_handler(exc, context)
 
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from accounts import permissions
 from catalogue.models import Service
 from catalogue.pricing import MAX_SEATS, MAX_TERM_YEARS, MIN_TERM_YEARS
+from flexportal.api import SlugRelatedField
 
 from ..models import ApplicationAction, ApplicationStatus, Organisation, OrganisationKind
 from ..services import MAX_REASON_LENGTH
@@ -52,14 +53,14 @@ class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
 
 
 class ApplicationLineInputSerializer(serializers.Serializer):
-    service = serializers.SlugRelatedField(
+    service = SlugRelatedField(
         slug_field="slug", queryset=Service.objects.filter(active=True), help_text="Service slug."
     )
     seats = serializers.IntegerField(min_value=1, max_value=MAX_SEATS)
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class VisibleOrganisationField(serializers.SlugRelatedField):
+class VisibleOrganisationField(SlugRelatedField):
     """An organisation the caller may see, by slug: naming one they may not is refused just
     as a slug that does not exist, so the refusal reveals nothing."""
 

@@ -3,18 +3,16 @@ one endpoint per transition. The rules are the services' and accounts.permission
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import permissions
-from flexportal.api import ConflictError
+from accounts.models import User
 
 from .. import selectors, services
 from ..filters import ApplicationFilter
@@ -34,16 +32,6 @@ CONFLICT = OpenApiResponse(
     description="The application's status does not allow this (for example approving a "
     "withdrawn application); nothing changed."
 )
-
-
-def _refusals_as_api_errors(call: Callable[[], SignUpApplication]) -> SignUpApplication:
-    """Run a service, turning its refusals into API errors that keep their message."""
-    try:
-        return call()
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None) from exc
-    except services.TransitionNotAllowed as exc:
-        raise ConflictError(str(exc)) from exc
 
 
 def _detail_response(request: Request, reference: str, code: int = status.HTTP_200_OK) -> Response:
@@ -92,26 +80,24 @@ class ApplicationListCreateApi(generics.ListCreateAPIView):
                 "You can only apply for your own organisation, or describe a new one."
             )
         new = data.get("new_organisation")
-        application = _refusals_as_api_errors(
-            lambda: services.application_create(
-                actor=user,
-                lines=[
-                    services.LineInput(service=line["service"], seats=line["seats"])
-                    for line in data["lines"]
-                ],
-                term_years=data["term_years"],
-                requested_start=data["requested_start"],
-                current_cost_per_seat=data.get("current_cost_per_seat"),
-                new_organisation=services.NewOrganisationInput(
-                    name=new["name"],
-                    kind=new["kind"],
-                    staff=new["staff"],
-                    desktops=new.get("desktops"),
-                    predecessors=tuple(new.get("predecessors", ())),
-                )
-                if new
-                else None,
+        application = services.application_create(
+            actor=user,
+            lines=[
+                services.LineInput(service=line["service"], seats=line["seats"])
+                for line in data["lines"]
+            ],
+            term_years=data["term_years"],
+            requested_start=data["requested_start"],
+            current_cost_per_seat=data.get("current_cost_per_seat"),
+            new_organisation=services.NewOrganisationInput(
+                name=new["name"],
+                kind=new["kind"],
+                staff=new["staff"],
+                desktops=new.get("desktops"),
+                predecessors=tuple(new.get("predecessors", ())),
             )
+            if new
+            else None,
         )
         return _detail_response(request, application.reference, status.HTTP_201_CREATED)
 
@@ -124,14 +110,35 @@ class ApplicationDetailApi(APIView):
 
 
 class _ApplicationActionApi(APIView):
-    """POST to make one transition; answers with the application as it now is."""
+    """POST to make one transition; answers with the application as it now is. A refusal
+    (403 not allowed, 409 wrong status, 400 bad input) changes nothing."""
 
-    def application_for(self, request: Request, reference: str) -> SignUpApplication:
-        # A role that can never act on applications is refused outright; a CIO asking for
-        # another organisation's application gets 404 from the scoped lookup.
-        if not (permissions.is_cio(request.user) or permissions.is_approver(request.user)):
+    input_serializer: type[serializers.Serializer] | None = None
+
+    def act(self, application: SignUpApplication, actor: User, data: dict) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, reference: str) -> Response:
+        user = request.user
+        if not (permissions.is_cio(user) or permissions.is_approver(user)):
             raise exceptions.PermissionDenied("Your role cannot act on sign-up applications.")
-        return selectors.application_get(user=request.user, reference=reference)
+        try:
+            application = selectors.application_get(user=user, reference=reference, details=False)
+        except Http404:
+            if permissions.is_approver(user):  # approvers see every application: none has it
+                raise
+            # A write by anyone else is 403 (INTERFACE.md), whether or not the application
+            # exists, so another organisation's application is still not revealed.
+            raise exceptions.PermissionDenied(
+                "You can only act on your own organisation's applications."
+            ) from None
+        data = {}
+        if self.input_serializer is not None:
+            serializer = self.input_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        self.act(application, user, data)
+        return _detail_response(request, reference)
 
 
 ACTION_RESPONSES = {
@@ -144,68 +151,52 @@ ACTION_RESPONSES = {
 
 
 @extend_schema(tags=["applications"])
+@extend_schema_view(
+    post=extend_schema(request=None, responses=ACTION_RESPONSES, summary="Submit a draft (its CIO)")
+)
 class ApplicationSubmitApi(_ApplicationActionApi):
-    @extend_schema(request=None, responses=ACTION_RESPONSES, summary="Submit a draft (its CIO)")
-    def post(self, request: Request, reference: str) -> Response:
-        application = self.application_for(request, reference)
-        _refusals_as_api_errors(
-            lambda: services.application_submit(application=application, actor=request.user)
-        )
-        return _detail_response(request, reference)
+    def act(self, application: SignUpApplication, actor: User, data: dict) -> None:
+        services.application_submit(application=application, actor=actor)
 
 
 @extend_schema(tags=["applications"])
-class ApplicationWithdrawApi(_ApplicationActionApi):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request=ApplicationWithdrawInputSerializer,
         responses=ACTION_RESPONSES,
         summary="Withdraw a submitted application (its CIO)",
     )
-    def post(self, request: Request, reference: str) -> Response:
-        application = self.application_for(request, reference)
-        serializer = ApplicationWithdrawInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        _refusals_as_api_errors(
-            lambda: services.application_withdraw(
-                application=application,
-                actor=request.user,
-                reason=serializer.validated_data["reason"],
-            )
-        )
-        return _detail_response(request, reference)
+)
+class ApplicationWithdrawApi(_ApplicationActionApi):
+    input_serializer = ApplicationWithdrawInputSerializer
+
+    def act(self, application: SignUpApplication, actor: User, data: dict) -> None:
+        services.application_withdraw(application=application, actor=actor, reason=data["reason"])
 
 
 @extend_schema(tags=["applications"])
-class ApplicationApproveApi(_ApplicationActionApi):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request=None,
         responses=ACTION_RESPONSES,
         summary="Approve (a Cabinet Office approver from another organisation)",
     )
-    def post(self, request: Request, reference: str) -> Response:
-        application = self.application_for(request, reference)
-        _refusals_as_api_errors(
-            lambda: services.application_approve(application=application, actor=request.user)
-        )
-        return _detail_response(request, reference)
+)
+class ApplicationApproveApi(_ApplicationActionApi):
+    def act(self, application: SignUpApplication, actor: User, data: dict) -> None:
+        services.application_approve(application=application, actor=actor)
 
 
 @extend_schema(tags=["applications"])
-class ApplicationRejectApi(_ApplicationActionApi):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request=ApplicationRejectInputSerializer,
         responses=ACTION_RESPONSES,
         summary="Reject with a reason (a Cabinet Office approver from another organisation)",
     )
-    def post(self, request: Request, reference: str) -> Response:
-        application = self.application_for(request, reference)
-        serializer = ApplicationRejectInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        _refusals_as_api_errors(
-            lambda: services.application_reject(
-                application=application,
-                actor=request.user,
-                reason=serializer.validated_data["reason"],
-            )
-        )
-        return _detail_response(request, reference)
+)
+class ApplicationRejectApi(_ApplicationActionApi):
+    input_serializer = ApplicationRejectInputSerializer
+
+    def act(self, application: SignUpApplication, actor: User, data: dict) -> None:
+        services.application_reject(application=application, actor=actor, reason=data["reason"])

@@ -84,9 +84,7 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_detail(request, application)
 
 
-def _render_detail(
-    request: HttpRequest, application: SignUpApplication, **extra: object
-) -> HttpResponse:
+def _render_detail(request: HttpRequest, application: SignUpApplication) -> HttpResponse:
     user = request.user
     is_open = application.status == ApplicationStatus.SUBMITTED
     deciding = permissions.is_approver(user)
@@ -111,14 +109,8 @@ def _render_detail(
         if deciding
         else None,
         "age_in_days": selectors.age_in_days(application),
-        **extra,
     }
-    return render(
-        request,
-        "departments/application_detail.html",
-        context,
-        status=400 if extra.get("errors") else 200,
-    )
+    return render(request, "departments/application_detail.html", context)
 
 
 @login_required
@@ -132,7 +124,7 @@ def application_confirmation(request: HttpRequest, reference: str) -> HttpRespon
 
 def _transition(
     request: HttpRequest,
-    reference: str,
+    application: SignUpApplication,
     act: Callable[[SignUpApplication], SignUpApplication],
     success: str,
     *,
@@ -141,7 +133,7 @@ def _transition(
 ) -> HttpResponse:
     """Run a service for a page; a refusal is shown on the page it came from, and nothing
     has changed."""
-    application = selectors.application_get(user=request.user, reference=reference)
+    reference = application.reference
     try:
         application = act(application)
     except services.TransitionNotAllowed as exc:
@@ -159,8 +151,39 @@ def _transition(
                 status=400,
             )
         raise
-    messages.success(request, success.format(reference=application.reference))
-    return redirect("departments:application-detail", reference=application.reference)
+    messages.success(request, success.format(reference=reference))
+    return redirect("departments:application-detail", reference=reference)
+
+
+def _reason_page(
+    request: HttpRequest,
+    application: SignUpApplication,
+    form_class: type[WithdrawForm | RejectForm],
+    template: str,
+    act: Callable[[SignUpApplication, str], SignUpApplication],
+    success: str,
+) -> HttpResponse:
+    """A page asking for a reason, then making the transition with it."""
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _transition(
+            request,
+            application,
+            lambda a: act(a, form.cleaned_data["reason"]),
+            success,
+            failure_template=template,
+            form=form,
+        )
+    return render(
+        request,
+        template,
+        {"application": application, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _for_action(request: HttpRequest, reference: str) -> SignUpApplication:
+    return selectors.application_get(user=request.user, reference=reference, details=False)
 
 
 @login_required
@@ -168,7 +191,7 @@ def _transition(
 def application_submit(request: HttpRequest, reference: str) -> HttpResponse:
     return _transition(
         request,
-        reference,
+        _for_action(request, reference),
         lambda a: services.application_submit(application=a, actor=request.user),
         "Application {reference} submitted. The Cabinet Office will review it.",
     )
@@ -177,26 +200,18 @@ def application_submit(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
-    application = selectors.application_get(user=request.user, reference=reference)
+    application = _for_action(request, reference)
     if not permissions.can_edit_application(request.user, application):
         raise PermissionDenied("Only the applying organisation's CIO can withdraw its application.")
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        return _transition(
-            request,
-            reference,
-            lambda a: services.application_withdraw(
-                application=a, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            "Application {reference} withdrawn.",
-            failure_template="departments/withdraw.html",
-            form=form,
-        )
-    return render(
+    return _reason_page(
         request,
+        application,
+        WithdrawForm,
         "departments/withdraw.html",
-        {"application": application, "form": form},
-        status=400 if form.errors else 200,
+        lambda a, reason: services.application_withdraw(
+            application=a, actor=request.user, reason=reason
+        ),
+        "Application {reference} withdrawn.",
     )
 
 
@@ -205,7 +220,7 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 def application_approve(request: HttpRequest, reference: str) -> HttpResponse:
     return _transition(
         request,
-        reference,
+        _for_action(request, reference),
         lambda a: services.application_approve(application=a, actor=request.user),
         "Application {reference} approved. The contract is created and every member's "
         "price is being recalculated.",
@@ -215,7 +230,7 @@ def application_approve(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_reject(request: HttpRequest, reference: str) -> HttpResponse:
-    application = selectors.application_get(user=request.user, reference=reference)
+    application = _for_action(request, reference)
     if not permissions.can_decide_application(request.user, application):
         raise PermissionDenied("You cannot decide this application.")
     if application.status != ApplicationStatus.SUBMITTED:
@@ -225,21 +240,13 @@ def application_reject(request: HttpRequest, reference: str) -> HttpResponse:
             "so it cannot be rejected.",
         )
         return redirect("departments:application-detail", reference=reference)
-    form = RejectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        return _transition(
-            request,
-            reference,
-            lambda a: services.application_reject(
-                application=a, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            "Application {reference} rejected. The applicant has been told why.",
-            failure_template="departments/reject.html",
-            form=form,
-        )
-    return render(
+    return _reason_page(
         request,
+        application,
+        RejectForm,
         "departments/reject.html",
-        {"application": application, "form": form},
-        status=400 if form.errors else 200,
+        lambda a, reason: services.application_reject(
+            application=a, actor=request.user, reason=reason
+        ),
+        "Application {reference} rejected. The applicant has been told why.",
     )

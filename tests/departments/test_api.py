@@ -193,6 +193,22 @@ def test_a_cio_creates_a_draft_for_a_new_organisation(as_user, world):
             {"lines": {"0": {"service": ["Object with slug=nope does not exist."]}}},
         ),
         (
+            # Text the database itself refuses (a NUL byte) is an unknown slug, not a 500.
+            _new_application(lines=[{"service": "desk\u0000top", "seats": 1}]),
+            {"lines": {"0": {"service": ["Object with slug=desk\u0000top does not exist."]}}},
+        ),
+        (
+            _new_application(
+                new_organisation={
+                    "name": "A new agency",
+                    "kind": "agency",
+                    "staff": 5,
+                    "predecessors": ["d\u0000ius"],
+                }
+            ),
+            {"new_organisation": {"predecessors": ["Object with slug=d\u0000ius does not exist."]}},
+        ),
+        (
             _new_application(lines=[{"service": "desktop", "seats": 0}]),
             {"lines": {"0": {"seats": ["Ensure this value is greater than or equal to 1."]}}},
         ),
@@ -330,8 +346,9 @@ def test_reject_needs_a_reason(as_user):
         ("approver", "withdraw", 403),
         ("procurement", "approve", 403),
         ("procurement", "withdraw", 403),
-        ("cio_dius", "withdraw", 404),  # another organisation's application
-        ("cio_dius", "approve", 404),
+        # another organisation's application: a write by anyone else is 403 (INTERFACE.md)
+        ("cio_dius", "withdraw", 403),
+        ("cio_dius", "approve", 403),
         ("approver", "submit-nothing", 404),
     ],
 )
@@ -340,6 +357,15 @@ def test_refusals_change_nothing(as_user, who, action, status):
     response = as_user(who).post(_action("FLEX-2026-0001", action), {"reason": ""}, format="json")
     assert response.status_code == status
     assert database_state() == before
+
+
+def test_a_cio_cannot_tell_another_organisations_application_from_none(as_user):
+    other = as_user("cio_dius").post(_action("FLEX-2026-0001", "withdraw"))
+    missing = as_user("cio_dius").post(_action("FLEX-2026-9999", "withdraw"))
+    assert (other.status_code, other.json()) == (missing.status_code, missing.json())
+    assert other.json() == {"detail": "You can only act on your own organisation's applications."}
+    # Reading still answers 404, as for an application that does not exist.
+    assert as_user("cio_dius").get("/api/v1/applications/FLEX-2026-0001/").status_code == 404
 
 
 def test_an_approver_may_not_approve_their_own_organisation(as_user, world):
