@@ -257,7 +257,6 @@ class MemberSaving:
     reference: str
     seats: int
     previous_cost_per_seat: Decimal
-    saving_per_seat: Decimal
     saving_per_year: Decimal
     saving_percent: Decimal | None
 
@@ -290,7 +289,6 @@ def framework_savings(
             reference=cost.reference,
             seats=cost.seats,
             previous_cost_per_seat=cost.previous_cost_per_seat,
-            saving_per_seat=cost.previous_cost_per_seat - current_unit_price,
             saving_per_year=(cost.previous_cost_per_seat - current_unit_price) * cost.seats,
             saving_percent=percent_saving(cost.previous_cost_per_seat, current_unit_price),
         )

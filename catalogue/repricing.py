@@ -51,7 +51,6 @@ logger = logging.getLogger(__name__)
 
 # Key of the PostgreSQL advisory lock that serialises repricing runs across workers.
 REPRICING_LOCK = "flexportal.repricing"
-DEFAULT_COALESCE_SECONDS = 2.0
 # An older pending request this old has probably lost its task (the broker was down when it
 # committed): a new request publishes anyway rather than wait for the sweeper.
 STALE_REQUEST_SECONDS = 60.0
@@ -73,7 +72,7 @@ class RepricingResult:
 
 
 def coalesce_seconds() -> float:
-    return float(getattr(settings, "CELERY_REPRICING_COALESCE_SECONDS", DEFAULT_COALESCE_SECONDS))
+    return float(settings.CELERY_REPRICING_COALESCE_SECONDS)
 
 
 # --- requesting ---------------------------------------------------------------------------

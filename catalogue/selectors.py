@@ -109,7 +109,6 @@ class MemberSeats:
     """One member's seats on its active contracts, core first."""
 
     name: str
-    display_name: str
     joined_on: dt.date | None
     core_seats: int
     extras: tuple[tuple[str, int], ...]
@@ -141,7 +140,6 @@ def framework_overview(*, history_limit: int = 100) -> FrameworkOverview:
         .values(
             "contract__organisation_id",
             "contract__organisation__name",
-            "contract__organisation__short_name",
             "contract__organisation__joined_on",
             "service_id",
             "service__name",
@@ -157,8 +155,6 @@ def framework_overview(*, history_limit: int = 100) -> FrameworkOverview:
             row["contract__organisation_id"],
             {
                 "name": row["contract__organisation__name"],
-                "display_name": row["contract__organisation__short_name"]
-                or row["contract__organisation__name"],
                 "joined_on": row["contract__organisation__joined_on"],
                 "core_seats": 0,
                 "extras": [],

@@ -16,7 +16,7 @@ from accounts import permissions
 from accounts.models import User
 from catalogue import pricing
 from catalogue.models import Service
-from catalogue.selectors import priced_service
+from catalogue.selectors import quote_for
 
 from .models import (
     ApplicationEvent,
@@ -139,13 +139,10 @@ def application_pricing_impact(application: SignUpApplication) -> list[PricingIm
         .prefetch_related("bands")
         .order_by()
     }
-    request = [
-        pricing.QuoteRequestLine(
-            service=priced_service(services[line.service_id]), seats=line.seats
-        )
-        for line in lines
-    ]
-    quote = pricing.quote(request, term_years=application.term_years)
+    quote = quote_for(
+        lines=[(services[line.service_id], line.seats) for line in lines],
+        term_years=application.term_years,
+    )
     return [
         PricingImpact(
             service=services[line.service_id],

@@ -33,6 +33,7 @@ from catalogue.repricing import repricing_request
 from contracts.services import contract_create_from_application
 from flexportal.errors import Conflict
 
+from . import selectors
 from .emails import application_decision_email_send_on_commit
 from .models import (
     ApplicationAction,
@@ -146,10 +147,10 @@ def application_create(
         raise TransitionNotAllowed(
             f"{organisation.name} has been dissolved, so it cannot apply to join Flex."
         )
-    open_application = _open_application_reference(organisation)
-    if open_application:
+    open_application = selectors.organisation_open_application(organisation_id=organisation.pk)
+    if open_application is not None:
         raise TransitionNotAllowed(
-            f"{organisation.name} already has an open application, {open_application}."
+            f"{organisation.name} already has an open application, {open_application.reference}."
         )
     now = timezone.now()
     application = SignUpApplication(
@@ -168,7 +169,7 @@ def application_create(
     except IntegrityError as exc:
         # The organisation row lock makes this unreachable for applications made through
         # this function; the constraint still has the last word over any other writer.
-        if _open_application_reference(organisation) is None:
+        if selectors.organisation_open_application(organisation_id=organisation.pk) is None:
             raise
         raise TransitionNotAllowed(f"{organisation.name} already has an open application.") from exc
     ApplicationLine.objects.bulk_create(
@@ -186,17 +187,6 @@ def application_create(
         detail=detail,
     )
     return application
-
-
-def _open_application_reference(organisation: Organisation) -> str | None:
-    return (
-        SignUpApplication.objects.filter(
-            organisation=organisation,
-            status__in=[ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED],
-        )
-        .values_list("reference", flat=True)
-        .first()
-    )
 
 
 def _organisation_create(*, data: NewOrganisationInput) -> Organisation:

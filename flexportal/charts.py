@@ -98,15 +98,13 @@ def step_chart(
     points: Sequence[ChartPoint],
     *,
     title: str,
-    description: str = "",
     value_format: Callable[[object], str] = str,
     until: dt.datetime | dt.date | None = None,
-    step: bool = True,
     chart_id: str = "chart",
 ) -> SafeString:
-    """A value over time, oldest point first. With `step` the value holds until the next point
-    (a price stays until it changes); otherwise points are joined by straight lines. `until`
-    extends the last value to that time (usually now)."""
+    """A value over time, oldest point first, as steps: the value holds until the next point
+    (a price stays until it changes). `until` extends the last value to that time (usually
+    now)."""
     if not points:
         return mark_safe("")
     plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
@@ -133,12 +131,12 @@ def step_chart(
             WIDTH,
             HEIGHT,
             title,
-            description or describe(points, value_format),
+            describe(points, value_format),
         )
     ]
     parts += _y_axis(top, tick, y, value_format)
     parts += _x_axis(points, x)
-    parts.append(_path(points, x, y, step=step, end_x=MARGIN_LEFT + plot_w if until else None))
+    parts.append(_path(points, x, y, end_x=MARGIN_LEFT + plot_w if until else None))
     parts += _points(points, x, y, value_format)
     parts.append("</svg>")
     # Every piece above is built with format_html, which escapes what it is given.
@@ -216,13 +214,9 @@ def _x_axis(points: Sequence[ChartPoint], x) -> list[str]:
     return parts
 
 
-def _path(points: Sequence[ChartPoint], x, y, *, step: bool, end_x: float | None) -> str:
+def _path(points: Sequence[ChartPoint], x, y, *, end_x: float | None) -> str:
     commands = [f"M {x(points[0].at):.1f} {y(points[0].value):.1f}"]
-    for point in points[1:]:
-        if step:
-            commands.append(f"H {x(point.at):.1f} V {y(point.value):.1f}")
-        else:
-            commands.append(f"L {x(point.at):.1f} {y(point.value):.1f}")
+    commands += [f"H {x(point.at):.1f} V {y(point.value):.1f}" for point in points[1:]]
     if end_x is not None:
         commands.append(f"H {end_x:.1f}")
     return format_html(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.db import connection
 
 logger = logging.getLogger(__name__)
@@ -22,9 +21,10 @@ def database_status() -> str:
 
 
 def broker_status() -> str:
-    if settings.CELERY_EAGER:
-        return "eager"
     from flexportal.celery import app
+
+    if app.conf.task_always_eager:
+        return "eager"
 
     try:
         with app.connection_for_write() as conn:

@@ -57,21 +57,25 @@ def contract_seats(*, contract: Contract) -> int:
     )
 
 
-def plan_queryset() -> QuerySet[RolloutPlan]:
-    """Plans with their contract, organisation, template, waves and milestones, and
-    `seats_contracted`: three queries however many plans and waves."""
-    return (
+def plan_queryset(*, milestones: bool = True) -> QuerySet[RolloutPlan]:
+    """Plans with their contract, organisation, template, waves and (unless not wanted)
+    milestones, and `seats_contracted`: three queries however many plans and waves."""
+    queryset = (
         RolloutPlan.objects.select_related("contract__organisation", "template")
         .annotate(seats_contracted=contract_seats_expression())
-        .prefetch_related(
-            Prefetch("waves", queryset=Wave.objects.order_by("order")),
-            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
-        )
+        .prefetch_related(Prefetch("waves", queryset=Wave.objects.order_by("order")))
     )
+    if milestones:
+        queryset = queryset.prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk"))
+        )
+    return queryset
 
 
-def plan_list(*, user: AnyUser) -> QuerySet[RolloutPlan]:
-    return permissions.scope_rollouts(user, plan_queryset()).order_by("contract__start_date", "pk")
+def plan_list(*, user: AnyUser, milestones: bool = True) -> QuerySet[RolloutPlan]:
+    return permissions.scope_rollouts(user, plan_queryset(milestones=milestones)).order_by(
+        "contract__start_date", "pk"
+    )
 
 
 def plan_get(*, user: AnyUser, pk: int) -> RolloutPlan:

@@ -74,7 +74,8 @@ def _gantt_description(summary: selectors.PlanSummary, gantt: charts.Gantt | Non
 def plan_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     summaries = [
-        selectors.plan_summary(p, today=today) for p in selectors.plan_list(user=request.user)
+        selectors.plan_summary(p, today=today)
+        for p in selectors.plan_list(user=request.user, milestones=False)
     ]
     can_plan = (
         permissions.is_cio(request.user) or permissions.is_cabinet_office(request.user)
@@ -132,18 +133,7 @@ def wave_edit(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
     if request.method == "POST":
         form = WaveForm(request.POST, seats_hint=seats_hint)
         if form.is_valid():
-            data = form.cleaned_data
-            change = services.WaveChange(
-                name=data["name"],
-                site=data["site"],
-                seats=data["seats"],
-                planned_start=data["planned_start"],
-                planned_end=data["planned_end"],
-                actual_start=data["actual_start"],
-                actual_end=data["actual_end"],
-                status=data["status"],
-                blocked_reason=data["blocked_reason"],
-            )
+            change = services.WaveChange(**form.cleaned_data)
             try:
                 services.wave_update(actor=request.user, wave=wave, change=change)
             except ValidationError as error:

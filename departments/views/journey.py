@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from catalogue import pricing
 from catalogue.models import Service
-from catalogue.selectors import priced_service, service_list
+from catalogue.selectors import quote_for, service_list
 
 from .. import selectors, services
 from ..forms import (
@@ -279,10 +278,8 @@ def check_answers(request: HttpRequest) -> HttpResponse:
             return redirect("departments:application-confirmation", reference=application.reference)
     chosen = [(offered[slug], seats) for slug, seats in answers.seats.items() if slug in offered]
     chosen.sort(key=lambda pair: (pair[0].kind, pair[0].name))
-    quote = pricing.quote(
-        [pricing.QuoteRequestLine(service=priced_service(s), seats=n) for s, n in chosen],
-        term_years=answers.term_years,
-        current_cost_per_seat=answers.current_cost,
+    quote = quote_for(
+        lines=chosen, term_years=answers.term_years, current_cost_per_seat=answers.current_cost
     )
     return render(
         request,

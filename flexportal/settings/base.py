@@ -133,6 +133,9 @@ EMAIL_BACKEND = env.str(
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="flex-portal@cabinetoffice.gov.uk"
 )
+# Decision emails are sent after the decision commits, in the approver's request: a mail server
+# that stops answering delays that page by at most this many seconds.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a request without credentials a 401.
@@ -216,8 +219,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Tell whether a broker is configured, for /healthz.
-CELERY_EAGER = CELERY_TASK_ALWAYS_EAGER
 
 # Cached catalogue responses (catalogue/caching.py): in Redis when CACHE_URL names one (a
 # database of its own, not the broker's: a cache may be emptied), else each process's own

@@ -6,5 +6,4 @@ from .test import *  # noqa: F403
 from .test import LOGGING
 
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_EAGER = False
 LOGGING["root"]["level"] = "INFO"

@@ -7,8 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalogue.models import Category, PriceSnapshot, Service, ServiceKind
@@ -61,9 +59,3 @@ def grow(db):
             )
 
     return add
-
-
-def count_queries(callable_) -> int:
-    with CaptureQueriesContext(connection) as context:
-        callable_()
-    return len(context.captured_queries)
