@@ -15,7 +15,7 @@ from flexportal.forms import WholeNumberField, gds_helper, numeric_input
 
 from . import pricing
 from .formatting import money, seats
-from .models import Service, ServiceKind
+from .models import Service
 
 SEATS_PREFIX = "seats_"
 # Pounds and pence as people type them: "2400", "2,400.50", "£2400.5". No exponents.
@@ -93,7 +93,7 @@ class QuoteForm(forms.Form):
         seat_fields = []
         for service in services:
             name = service.name
-            kind = "Core service" if service.kind == ServiceKind.CORE else "Optional extra"
+            kind = service.get_kind_display()
             price = (
                 f"{money(service.current_unit_price)} per seat a year now, with "
                 f"{seats(service.framework_seats)} seats on the framework"

@@ -145,6 +145,7 @@ class QuoteLine:
     unit_price_now: Decimal
     unit_price_if_joined: Decimal
     annual_cost: Decimal
+    term_cost: Decimal
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ def quote(
                 )
             ),
             annual_cost=if_joined * line.seats,
+            term_cost=if_joined * line.seats * term_years,
         )
         for line in lines
     )

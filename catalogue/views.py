@@ -185,7 +185,6 @@ def quote_view(request: HttpRequest) -> HttpResponse:
             current_cost_per_seat=form.cleaned_data["current_cost_per_seat"],
         )
         context["quote"] = quote
-        context["line_rows"] = [(line, line.annual_cost * quote.term_years) for line in quote.lines]
         context["core_line"] = next(
             (line for line in quote.lines if core is not None and line.service.slug == core.slug),
             None,

@@ -27,7 +27,7 @@ from flexportal.forms import (
 )
 
 from .models import ApplicationStatus, Organisation, OrganisationKind
-from .services import MAX_REASON_LENGTH, MAX_START_YEARS_AHEAD
+from .services import MAX_REASON_LENGTH, MAX_START_YEARS_AHEAD, latest_requested_start
 
 _POUNDS = re.compile(r"^\d{1,8}(\.\d{1,2})?$")
 
@@ -280,11 +280,7 @@ class StartDateForm(forms.Form):
         today = timezone.localdate()
         if start < today:
             raise forms.ValidationError("The start date must be today or in the future")
-        try:
-            latest = today.replace(year=today.year + MAX_START_YEARS_AHEAD)
-        except ValueError:  # 29 February
-            latest = today.replace(year=today.year + MAX_START_YEARS_AHEAD, day=28)
-        if start > latest:
+        if start > latest_requested_start(today):
             raise forms.ValidationError(
                 f"The start date must be within {MAX_START_YEARS_AHEAD} years from today"
             )

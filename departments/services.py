@@ -103,7 +103,7 @@ def application_terms_validate(
         ]
     if requested_start < today:
         errors["requested_start"] = ["The start date must be today or in the future."]
-    elif requested_start > _years_after(today, MAX_START_YEARS_AHEAD):
+    elif requested_start > latest_requested_start(today):
         errors["requested_start"] = [
             f"The start date must be within {MAX_START_YEARS_AHEAD} years from today."
         ]
@@ -395,8 +395,11 @@ def _event(
     )
 
 
-def _years_after(day: dt.date, years: int) -> dt.date:
+def latest_requested_start(today: dt.date) -> dt.date:
+    """The latest start an application may ask for: MAX_START_YEARS_AHEAD years from today
+    (from 29 February, the 28th)."""
+    year = today.year + MAX_START_YEARS_AHEAD
     try:
-        return day.replace(year=day.year + years)
+        return today.replace(year=year)
     except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        return today.replace(year=year, day=28)

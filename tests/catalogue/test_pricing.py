@@ -307,6 +307,9 @@ def test_totals_are_the_sum_of_line_costs_to_the_penny(request_):
     assert result.annual_total == sum(line.annual_cost for line in result.lines)
     assert result.term_total == result.annual_total * term
     assert result.term_total == pricing.round_money(result.term_total)
+    for line in result.lines:
+        assert line.term_cost == line.annual_cost * term
+    assert result.term_total == sum(line.term_cost for line in result.lines)
     if current is not None:
         assert result.savings_per_year == current * result.seats - result.annual_total
 

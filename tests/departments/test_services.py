@@ -6,12 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalogue.models import RepricingRequest, Service
 from contracts.models import Contract, ContractLine, ContractStatus
 from departments import services
+from departments.forms import StartDateForm
 from departments.models import (
     ApplicationStatus,
     MembershipStatus,
@@ -401,3 +403,32 @@ class FailingBackend:
 
     def send_messages(self, messages) -> int:
         raise OSError("mail server down")
+
+
+@pytest.mark.parametrize(
+    ("today", "latest"),
+    [
+        (dt.date(2026, 11, 22), dt.date(2029, 11, 22)),
+        (dt.date(2028, 2, 29), dt.date(2031, 2, 28)),  # no 29 February three years on
+    ],
+)
+def test_the_latest_start_is_three_years_on_and_the_form_agrees(today, latest):
+    assert services.latest_requested_start(today) == latest
+    with time_machine.travel(dt.datetime(today.year, today.month, today.day, 12, tzinfo=dt.UTC)):
+        on_time = StartDateForm(
+            {
+                "requested_start_0": latest.day,
+                "requested_start_1": latest.month,
+                "requested_start_2": latest.year,
+            }
+        )
+        late = latest + dt.timedelta(days=1)
+        too_late = StartDateForm(
+            {
+                "requested_start_0": late.day,
+                "requested_start_1": late.month,
+                "requested_start_2": late.year,
+            }
+        )
+        assert on_time.is_valid(), on_time.errors
+        assert not too_late.is_valid()

@@ -46,6 +46,15 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_the_lockout_page_says_how_long_the_cool_off_is(client, settings):
+    settings.AXES_COOLOFF_TIME = 1  # hours
+    user = factories.CIOFactory()
+    for _ in range(6):
+        response = client.post(reverse("login"), {"username": user.username, "password": "x"})
+    assert response.status_code == 429
+    assert "Wait 60 minutes and try again." in response.content.decode()
+
+
 def test_other_users_are_not_locked_by_someone_elses_failures(client):
     victim, bystander = factories.CIOFactory(), factories.CIOFactory()
     for _ in range(5):
