@@ -1,7 +1,7 @@
 """Admin for contracts: read-mostly views for support staff.
 
-Prices on contract lines belong to repricing (catalogue/repricing.py) and the download log is an
-audit trail, so neither is edited here.
+Prices on contract lines belong to repricing (catalogue/repricing.py), their seats to the rollout
+seat checks, and the download log is an audit trail, so none of them is edited here.
 """
 
 from django.contrib import admin
@@ -14,7 +14,9 @@ class ContractLineInline(admin.TabularInline):
     model = ContractLine
     extra = 0
     fields = ["service", "seats", "unit_price_at_signing", "current_unit_price"]
-    readonly_fields = ["unit_price_at_signing", "current_unit_price"]
+    # Rollout checks waves' seats against the contract's seats under a lock (rollout/services.py);
+    # editing a line's seats here would bypass that check.
+    readonly_fields = ["seats", "unit_price_at_signing", "current_unit_price"]
     raw_id_fields = ["service"]
 
 

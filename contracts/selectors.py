@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.utils import timezone
 
 from accounts import permissions
 from catalogue.models import PriceSnapshot, Service, ServiceKind
 from departments.models import Organisation
+from rollout import selectors as rollout_selectors
 from rollout.models import RolloutPlan, WaveStatus
 
 from . import values
@@ -200,14 +202,28 @@ class ServicePriceHistory:
     more: bool
 
 
+def latest_snapshots(service_ids, *, rows: int) -> QuerySet[PriceSnapshot]:
+    """At most `rows` snapshots of each service, newest first: the database numbers each
+    service's snapshots and returns only the first `rows`, however long the history."""
+    return (
+        PriceSnapshot.objects.filter(service_id__in=service_ids)
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=F("service_id"),
+                order_by=[F("effective_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(row__lte=rows)
+        .order_by("service_id", "-effective_at", "-pk")
+    )
+
+
 def price_history(contract: Contract) -> list[ServicePriceHistory]:
     """The latest price changes of each of the contract's services, newest first."""
     services = {line.service_id: line.service for line in contract.lines.all()}
     by_service: dict[int, list[PriceSnapshot]] = defaultdict(list)
-    snapshots = PriceSnapshot.objects.filter(service_id__in=services).order_by(
-        "service_id", "-effective_at", "-pk"
-    )
-    for snapshot in snapshots:
+    for snapshot in latest_snapshots(services, rows=PRICE_HISTORY_ROWS + 1):
         by_service[snapshot.service_id].append(snapshot)
     return [
         ServicePriceHistory(
@@ -226,23 +242,28 @@ class RolloutStatus:
 
 
 def rollout_status(contract: Contract) -> RolloutStatus:
-    try:
-        plan = contract.rollout_plan
-    except ObjectDoesNotExist:
+    """The contract's rollout in a sentence, from `rollout.selectors.plan_summary` so it says
+    what /rollout/ says: seats live of seats contracted, and waves overdue today."""
+    plan = rollout_selectors.plan_queryset(milestones=False).filter(contract=contract).first()
+    if plan is None:
         return RolloutStatus(plan=None, summary="No rollout plan yet")
-    rows = plan.waves.order_by().values("status").annotate(waves=Count("pk"), seats=Sum("seats"))
-    waves = {row["status"]: row["waves"] for row in rows}
-    seats = {row["status"]: row["seats"] for row in rows}
-    total_waves = sum(waves.values())
-    if not total_waves:
+    summary = rollout_selectors.plan_summary(plan, today=timezone.localdate())
+    if not summary.waves:
         return RolloutStatus(plan=plan, summary="Rollout plan started; no waves scheduled yet")
-    parts = [f"{waves.get(WaveStatus.DONE, 0)} of {total_waves} waves done"]
+    waves = Counter(row.wave.status for row in summary.waves)
+    parts = [f"{waves[WaveStatus.DONE]} of {len(summary.waves)} waves done"]
     for status in (WaveStatus.IN_PROGRESS, WaveStatus.BLOCKED):
-        if waves.get(status):
+        if waves[status]:
             parts.append(f"{waves[status]} {status.label.lower()}")
-    seats_live = seats.get(WaveStatus.DONE, 0)
-    summary = f"{', '.join(parts)}; {seats_live:,} of {sum(seats.values()):,} planned seats live"
-    return RolloutStatus(plan=plan, summary=summary)
+    progress = summary.progress
+    sentence = (
+        f"{', '.join(parts)}; {progress.seats_live:,} of {progress.seats_contracted:,} seats live "
+        f"({progress.percent}%)"
+    )
+    if progress.overdue_waves:
+        overdue = progress.overdue_waves
+        sentence += f"; {overdue} wave{'' if overdue == 1 else 's'} overdue"
+    return RolloutStatus(plan=plan, summary=sentence)
 
 
 def download_log() -> QuerySet[ContractDownload]:

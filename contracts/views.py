@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -120,26 +121,24 @@ def contract_summary_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     return pdf.summary_pdf_response(user=request.user, contract=contract)
 
 
-@login_required
-@require_GET
-def contract_export_csv(request: HttpRequest) -> HttpResponse:
+def _export(request: HttpRequest, respond: Callable[..., HttpResponse]) -> HttpResponse:
+    """The filtered list as a file made by `respond`, or the list page with its errors."""
     filterset = _filterset(request)
     if not filterset.is_valid():
         return _list_page(request, filterset, status=400)
-    return exports.csv_response(
-        user=request.user, contracts=filterset.qs, filters=filterset.canonical_params()
-    )
+    return respond(user=request.user, contracts=filterset.qs, filters=filterset.canonical_params())
+
+
+@login_required
+@require_GET
+def contract_export_csv(request: HttpRequest) -> HttpResponse:
+    return _export(request, exports.csv_response)
 
 
 @login_required
 @require_GET
 def contract_export_xlsx(request: HttpRequest) -> HttpResponse:
-    filterset = _filterset(request)
-    if not filterset.is_valid():
-        return _list_page(request, filterset, status=400)
-    return exports.xlsx_response(
-        user=request.user, contracts=filterset.qs, filters=filterset.canonical_params()
-    )
+    return _export(request, exports.xlsx_response)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Formatting for contract pages and the summary PDF: money to the penny, never rounded here."""
+"""Formatting for contract pages and the summary PDF: the catalogue's money and seat formats
+(catalogue/formatting.py), so a price reads the same on every page."""
 
 from __future__ import annotations
 
@@ -6,16 +7,20 @@ from decimal import Decimal
 
 from django import template
 
+from catalogue import formatting
+
 register = template.Library()
+
+register.filter("number", formatting.seats)
 
 
 @register.filter
 def money(value: Decimal | None) -> str:
-    """£14,998,760.00; a negative amount with a true minus sign (U+2212), as GOV.UK style asks."""
-    if value is None:
-        return ""
-    sign = "\N{MINUS SIGN}" if value < 0 else ""
-    return f"{sign}£{abs(value):,.2f}"
+    """`formatting.money`, with a true minus sign (U+2212) for a negative amount as GOV.UK
+    style asks. A wrapper rather than the catalogue's own: the catalogue's pages (and tests)
+    keep its hyphen-minus, so the sign is swapped here only."""
+    text = formatting.money(value)
+    return f"\N{MINUS SIGN}{text[1:]}" if text.startswith("-") else text
 
 
 @register.filter
@@ -24,11 +29,6 @@ def signed_money(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"+{money(value)}" if value > 0 else money(value)
-
-
-@register.filter
-def number(value: int | None) -> str:
-    return "" if value is None else f"{value:,}"
 
 
 @register.filter

@@ -1,6 +1,11 @@
 """/contracts/<reference>/: lines at signing and now, values, savings, price history, rollout."""
 
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
 
@@ -9,6 +14,7 @@ from contracts.models import Contract
 from rollout.models import RolloutPlan
 
 pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
@@ -72,7 +78,7 @@ def test_rollout_plan_is_linked_when_there_is_one(officer):
     plan = RolloutPlan.objects.get(contract__reference="CON-2026-0001")
     response = officer.get(reverse("contracts:detail", args=["CON-2026-0001"]))
     assertContains(response, f'href="{reverse("rollout:detail", args=[plan.pk])}"')
-    assertContains(response, "4 of 5 waves done, 1 in progress; 2,000 of 2,500 planned seats live")
+    assertContains(response, "4 of 5 waves done, 1 in progress; 2,000 of 2,500 seats live (80%)")
 
 
 def test_no_rollout_plan_yet_and_no_savings_without_previous_cost(officer):
@@ -87,6 +93,30 @@ def test_no_rollout_plan_yet_and_no_savings_without_previous_cost(officer):
 
 def test_detail_page_queries(officer, django_assert_num_queries):
     # session, user, groups, the contract with its organisation, its lines with services, the
-    # services' price snapshots, its rollout plan, the plan's waves counted by status
+    # services' latest price snapshots, its rollout plan with seats contracted, the plan's waves
     with django_assert_num_queries(8):
         officer.get(reverse("contracts:detail", args=["CON-2026-0001"]))
+
+
+@pytest.mark.parametrize(
+    ("day", "overdue"),
+    [(dt.date(2026, 11, 23), ["Wave 4"]), (dt.date(2026, 11, 20), [])],
+)
+def test_contract_page_and_rollout_page_agree(officer, day, overdue):
+    """Same seats live of seats contracted, and the same waves overdue (wave 4 was due to finish
+    on 20 November), as /rollout/ shows for the plan."""
+    plan = RolloutPlan.objects.get(contract__reference="CON-2026-0001")
+    with time_machine.travel(dt.datetime.combine(day, dt.time(12), tzinfo=LONDON), tick=False):
+        contract_page = officer.get(reverse("contracts:detail", args=["CON-2026-0001"]))
+        rollout_page = officer.get(reverse("rollout:list"))
+    (summary,) = [s for s in rollout_page.context["summaries"] if s.plan.pk == plan.pk]
+    progress = summary.progress
+    assert (progress.seats_live, progress.seats_contracted) == (2000, 2500)
+    assert [wave.name for wave in summary.overdue_waves] == overdue
+    seats = "2,000 of 2,500 seats live (80%)"
+    assert seats in re.sub(r"\s+", " ", rollout_page.content.decode())
+    sentence = contract_page.context["rollout"].summary
+    assert sentence == "4 of 5 waves done, 1 in progress; " + seats + (
+        "; 1 wave overdue" if overdue else ""
+    )
+    assertContains(contract_page, sentence)

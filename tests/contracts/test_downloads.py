@@ -82,7 +82,7 @@ def test_summary_pdf_shows_prices_at_signing_and_now_and_the_rollout(demo, clien
     assert "2,500 £2,970.00 £2,142.68 £7,425,000.00 £5,356,700.00" in text
     assert "Wireless access 800 £120.00 £95.00 £96,000.00 £76,000.00" in text
     assert "Savings per year £2,893,300.00 (35.1%)" in text
-    assert "4 of 5 waves done, 1 in progress; 2,000 of 2,500 planned seats live" in text
+    assert "4 of 5 waves done, 1 in progress; 2,000 of 2,500 seats live (80%)" in text
 
 
 def test_summary_pdf_without_a_rollout_plan_or_previous_cost(procurement, client):
@@ -121,7 +121,10 @@ def test_summary_pdf_stays_on_one_page_with_many_services(procurement, client):
     response = client.get(reverse("contracts:summary-pdf", args=["CON-FULL"]))
     reader, text = _pdf_text(response.content)
     assert len(reader.pages) == 1
-    assert "0 of 1 waves done, 1 blocked; 0 of 10 planned seats live" in _squash(text)
+    # Seats contracted: the largest line, as /rollout/ counts them; the blocked wave is overdue.
+    assert "0 of 1 waves done, 1 blocked; 0 of 1,000,000 seats live (0%); 1 wave overdue" in (
+        _squash(text)
+    )
 
 
 def test_summary_pdf_is_tagged_with_language_and_title(demo, client):

@@ -5,6 +5,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalogue.repricing import framework_reprice
 from contracts import selectors
@@ -156,10 +159,22 @@ def test_rollout_status_reads_the_waves():
     factories.WaveFactory(plan=plan, seats=200, status=WaveStatus.IN_PROGRESS)
     factories.WaveFactory(plan=plan, seats=300, status=WaveStatus.BLOCKED, blocked_reason="Site")
     factories.WaveFactory(plan=plan, seats=400)
-    status = selectors.rollout_status(Contract.objects.get(pk=contract.pk))
+    # Seats contracted, as /rollout/ counts them (rollout.selectors.plan_summary): the core line.
+    factories.ContractLineFactory(
+        contract=contract, service=factories.CostShareServiceFactory(), seats=1000
+    )
+    # Every wave ends on 31 March 2026: on 1 April the three not done are overdue.
+    with time_machine.travel(dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), tick=False):
+        status = selectors.rollout_status(Contract.objects.get(pk=contract.pk))
     assert status.plan == plan
     assert status.summary == (
-        "1 of 4 waves done, 1 in progress, 1 blocked; 100 of 1,000 planned seats live"
+        "1 of 4 waves done, 1 in progress, 1 blocked; 100 of 1,000 seats live (10%); "
+        "3 waves overdue"
+    )
+    with time_machine.travel(dt.datetime(2026, 3, 31, 12, tzinfo=dt.UTC), tick=False):
+        status = selectors.rollout_status(Contract.objects.get(pk=contract.pk))
+    assert status.summary == (
+        "1 of 4 waves done, 1 in progress, 1 blocked; 100 of 1,000 seats live (10%)"
     )
 
 
@@ -178,6 +193,34 @@ def test_price_history_lists_each_service_newest_first_and_caps_rows(priced_fram
     assert [s.unit_price for s in history[0].snapshots] == [D(1011 - i) for i in range(10)]
     assert history[0].more is True
     assert history[1].snapshots == [] and history[1].more is False
+
+
+def test_price_history_fetches_only_the_rows_the_page_shows(priced_framework):
+    desktop, extra, contract = priced_framework
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for service, count in ((desktop, 40), (extra, 3)):
+        for day in range(count):
+            factories.PriceSnapshotFactory(
+                service=service,
+                effective_at=start + dt.timedelta(days=day),
+                unit_price=D(1000 + day),
+            )
+    contract = selectors.contract_queryset().get(pk=contract.pk)
+    with CaptureQueriesContext(connection) as queries:
+        history = selectors.price_history(contract)
+    # The page: the ten newest of the desktop's 40, "more" to follow; all three of the extra's.
+    assert [s.unit_price for s in history[0].snapshots] == [D(1039 - i) for i in range(10)]
+    assert history[0].more is True
+    assert [s.unit_price for s in history[1].snapshots] == [D(1002), D(1001), D(1000)]
+    assert history[1].more is False
+    # One query, and the database sent at most eleven rows a service (ten and one to tell
+    # whether there are more), not the desktop's 40.
+    (query,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute(query["sql"])
+        fetched = cursor.fetchall()
+    assert len(fetched) == 11 + 3
+    assert selectors.latest_snapshots([desktop.pk], rows=11).count() == 11
 
 
 def test_a_cio_sees_only_their_own_organisations_contracts(cio, procurement, approver):
