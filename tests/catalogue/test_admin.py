@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalogue.models import PriceBand, PriceSnapshot, RepricingRequest, Service
+from catalogue.models import PriceSnapshot, RepricingRequest, Service
 from contracts.models import ContractLine
 from tests import factories
+from tests.catalogue.helpers import catalogue_state
 
 pytestmark = pytest.mark.django_db
 
@@ -68,30 +69,6 @@ def form_data(service: Service, *, bands=None, **changes) -> dict:
 def staff(client, demo_user):
     client.force_login(demo_user("approver"))
     return client
-
-
-def snapshot_state():
-    return (
-        list(
-            Service.objects.values_list(
-                "slug",
-                "pricing_scheme",
-                "fixed_annual_cost",
-                "marginal_cost",
-                "floor",
-                "unit_price",
-                "current_unit_price",
-            ).order_by("slug")
-        ),
-        list(
-            PriceBand.objects.values_list("service__slug", "up_to", "unit_price").order_by(
-                "service__slug", "up_to"
-            )
-        ),
-        PriceSnapshot.objects.count(),
-        RepricingRequest.objects.count(),
-        list(ContractLine.objects.values_list("pk", "current_unit_price").order_by("pk")),
-    )
 
 
 def test_cabinet_office_staff_see_the_catalogue_admin(staff):
@@ -214,14 +191,14 @@ def test_bad_bands_are_refused_and_nothing_changes(
     staff, django_capture_on_commit_callbacks, bands, message
 ):
     wireless = Service.objects.get(slug="wireless")
-    before = snapshot_state()
+    before = catalogue_state()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(change_url(wireless), form_data(wireless, bands=bands))
     assert response.status_code == 200
     body = response.content.decode()
     assert "Please correct the error" in body or "Please correct the errors" in body
     assert message in body
-    assert snapshot_state() == before
+    assert catalogue_state() == before
 
 
 @pytest.mark.parametrize(
@@ -239,11 +216,11 @@ def test_bad_bands_are_refused_and_nothing_changes(
 )
 def test_bad_scheme_parameters_are_refused_and_nothing_changes(staff, changes, message):
     desktop = Service.objects.get(slug="desktop")
-    before = snapshot_state()
+    before = catalogue_state()
     response = staff.post(change_url(desktop), form_data(desktop, **changes))
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert snapshot_state() == before
+    assert catalogue_state() == before
 
 
 def test_adding_a_service_prices_it(staff, django_capture_on_commit_callbacks):

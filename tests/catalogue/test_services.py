@@ -8,35 +8,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from catalogue import pricing, services
-from catalogue.models import PriceBand, PriceSnapshot, RepricingRequest, Service
+from catalogue.models import PriceSnapshot, RepricingRequest, Service
 from contracts.models import ContractLine
 from tests import factories
+from tests.catalogue.helpers import catalogue_state
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def state():
-    return (
-        list(
-            Service.objects.values_list(
-                "slug",
-                "pricing_scheme",
-                "fixed_annual_cost",
-                "marginal_cost",
-                "floor",
-                "unit_price",
-                "current_unit_price",
-            ).order_by("slug")
-        ),
-        list(
-            PriceBand.objects.values_list("service_id", "up_to", "unit_price").order_by(
-                "service_id", "up_to"
-            )
-        ),
-        PriceSnapshot.objects.count(),
-        RepricingRequest.objects.count(),
-    )
 
 
 def test_scheme_change_requests_repricing_in_the_same_transaction(
@@ -109,11 +87,11 @@ def test_scheme_change_to_bands_not_in_force_writes_no_snapshot(
 )
 def test_invalid_scheme_is_refused_and_nothing_changes(demo, scheme, errors):
     desktop = Service.objects.get(slug="desktop")
-    before = state()
+    before = catalogue_state()
     with pytest.raises(ValidationError) as error:
         services.service_update_scheme(service=desktop, scheme=scheme)
     assert error.value.message_dict == errors
-    assert state() == before
+    assert catalogue_state() == before
 
 
 def test_service_create_writes_bands_and_asks_for_a_price(db, django_capture_on_commit_callbacks):
@@ -136,7 +114,7 @@ def test_service_create_writes_bands_and_asks_for_a_price(db, django_capture_on_
 
 def test_service_create_with_a_taken_slug_changes_nothing(db):
     factories.ServiceFactory(slug="printing", name="Printing")
-    before = state()
+    before = catalogue_state()
     with pytest.raises(ValidationError) as error:
         services.service_create(
             slug="printing",
@@ -147,12 +125,12 @@ def test_service_create_with_a_taken_slug_changes_nothing(db):
             scheme=pricing.FlatScheme(D("5.00")),
         )
     assert "slug" in error.value.message_dict
-    assert state() == before
+    assert catalogue_state() == before
 
 
 def test_service_update_details_leaves_the_price_alone(demo):
     desktop = Service.objects.get(slug="desktop")
-    before = state()
+    before = catalogue_state()
     services.service_update_details(
         service=desktop,
         name="Standard desktop",
@@ -163,4 +141,4 @@ def test_service_update_details_leaves_the_price_alone(demo):
         active=True,
     )
     assert Service.objects.get(slug="desktop").description == "New words."
-    assert state() == before
+    assert catalogue_state() == before
