@@ -5,7 +5,9 @@ concurrent connections), with ApacheBench (`ab`, Debian's apache2-utils) as the 
 gunicorn runs as the Dockerfile runs it (3 sync workers) unless BENCH_HTTP_WORKERS,
 BENCH_HTTP_THREADS (> 1 switches to gthread workers) say otherwise. Two more baselines show
 what signing in costs before a view does any work of its own: a session-authenticated and a
-token-authenticated view that return a constant.
+token-authenticated view that return a constant. Two ceilings answer as the endpoints do
+with everything they read (session, user, token, catalogue version, cached catalogue) read
+once per process (bench/urls.py): what no cache could improve on.
 
 Runs against a throwaway database: a fresh PostgreSQL database when DATABASE_URL points at
 PostgreSQL, else a temporary SQLite file.
@@ -158,6 +160,8 @@ def run() -> list[dict]:
         signed_in_api = _ab(f"{base}/bench/signed-in-api/", token)
         services = _ab(f"{base}/api/v1/services/", token)
         catalogue = _ab(f"{base}/catalogue/", session)
+        services_ceiling = _ab(f"{base}/bench/ceiling/services/", None)
+        catalogue_ceiling = _ab(f"{base}/bench/ceiling/catalogue/", None)
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -178,6 +182,8 @@ def run() -> list[dict]:
         ("signed-in minimal API view (token)", signed_in_api, "(cost of signing in)"),
         ("GET /api/v1/services/", services, "ratio >= 0.5, p95 < 50 ms"),
         ("GET /catalogue/", catalogue, "ratio >= 0.5, p95 < 50 ms"),
+        ("services list, nothing read (ceiling)", services_ceiling, "(best any cache could do)"),
+        ("catalogue page, nothing read (ceiling)", catalogue_ceiling, "(best any cache could do)"),
     )
     for label, result, target in measured:
         rows.append(

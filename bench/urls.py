@@ -1,10 +1,25 @@
 """The portal's URLs plus the baselines the HTTP benchmark compares against."""
 
+from __future__ import annotations
+
+from functools import cache
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.shortcuts import render
+from django.urls import include, path, reverse
+from django.utils.safestring import mark_safe
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts import permissions
+from catalogue import views as catalogue_views
+from catalogue.api.views import ServiceListApi
+
+# The demo CIO whose catalogue page the ceiling renders, as the benchmark signs in.
+CEILING_USER = "cio-dius"
 
 
 def minimal(request: HttpRequest) -> HttpResponse:
@@ -19,10 +34,60 @@ class SignedInApi(APIView):
         return Response({"ok": True})
 
 
+# --- Ceilings: the two measured endpoints with every read done once, at the first request ----
+#
+# What /catalogue/ and /api/v1/services/ would cost if signing in and reading the catalogue
+# were free (a cache of users, sessions, tokens and catalogue versions that never missed):
+# the page and the list are the real ones, rendered by the portal's own template, serializer,
+# paginator and renderer, for the same user. No cache could make the endpoints cheaper.
+
+
+@cache
+def _ceiling_user():
+    """The signed-in CIO with their organisation and roles, read once per process."""
+    user = get_user_model().objects.select_related("organisation").get(username=CEILING_USER)
+    permissions.role_names(user)  # reads and keeps the user's groups on the object
+    return user
+
+
+@cache
+def _ceiling_catalogue_content() -> str:
+    filterset = catalogue_views._service_filter(None)
+    return catalogue_views._service_list_content(filterset, can_manage=False)
+
+
+def catalogue_ceiling(request: HttpRequest) -> HttpResponse:
+    """/catalogue/ for the CIO, as service_list_view renders it, reading nothing."""
+    request.user = _ceiling_user()
+    request.path = reverse("catalogue:list")  # so the navigation marks Catalogue as current
+    return render(
+        request,
+        "catalogue/service_list.html",
+        {"form": None, "content": mark_safe(_ceiling_catalogue_content())},
+    )
+
+
+class ServicesCeilingApi(ServiceListApi):
+    """/api/v1/services/ as ServiceListApi answers it, reading nothing."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    serialized: list | None = None  # the list, serialized at the first request
+
+    def list(self, request, *args, **kwargs):
+        cls = type(self)
+        if cls.serialized is None:
+            cls.serialized = list(self.get_serializer(self.get_queryset(), many=True).data)
+        return self.get_paginated_response(self.paginate_queryset(cls.serialized))
+
+
 urlpatterns = [
     path("bench/minimal/", minimal),
     # What any page pays before its own work: the session and the user (two queries).
     path("bench/signed-in/", login_required(minimal)),
     path("bench/signed-in-api/", SignedInApi.as_view()),
+    path("bench/ceiling/catalogue/", catalogue_ceiling),
+    path("bench/ceiling/services/", ServicesCeilingApi.as_view()),
     path("", include("flexportal.urls")),
 ]
