@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from .models import Role
 
@@ -23,36 +23,13 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 
-def _role_flag(role: Role) -> str:
-    return f"holds_role_{role.name.lower()}"
-
-
-def with_roles(users: QuerySet[User]) -> QuerySet[User]:
-    """The users with their roles read in the same query (one EXISTS per role): every page
-    checks the signed-in user's roles for its navigation, so this saves a query on each."""
-    from django.contrib.auth.models import Group
-
-    return users.annotate(
-        **{
-            _role_flag(role): Exists(Group.objects.filter(name=role.value, user=OuterRef("pk")))
-            for role in Role
-        }
-    )
-
-
 def _groups(user: AnyUser) -> frozenset[str]:
-    """The user's role groups, read once per user object (a request reuses request.user):
-    with the user when it came through `with_roles`, else by a query of their own."""
+    """Group names, fetched once per user object (a request reuses request.user)."""
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_flex_group_names", None)
     if cached is None:
-        if hasattr(user, _role_flag(Role.CIO)):
-            cached = frozenset(role.value for role in Role if getattr(user, _role_flag(role)))
-        else:
-            cached = frozenset(
-                user.groups.filter(name__in=Role.values).values_list("name", flat=True)
-            )
+        cached = frozenset(user.groups.values_list("name", flat=True))
         user._flex_group_names = cached  # type: ignore[union-attr]
     return cached
 

@@ -92,10 +92,9 @@ def test_no_rollout_plan_yet_and_no_savings_without_previous_cost(officer):
 
 
 def test_detail_page_queries(officer, django_assert_num_queries):
-    # session, user with their organisation and roles, the contract with its organisation, its
-    # lines with services, the services' latest price snapshots, its rollout plan with seats
-    # contracted, the plan's waves
-    with django_assert_num_queries(7):
+    # session, user, groups, the contract with its organisation, its lines with services, the
+    # services' latest price snapshots, its rollout plan with seats contracted, the plan's waves
+    with django_assert_num_queries(8):
         officer.get(reverse("contracts:detail", args=["CON-2026-0001"]))
 
 

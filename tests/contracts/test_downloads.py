@@ -378,14 +378,14 @@ def test_export_queries_stay_constant_as_contracts_grow(
             line = factories.ContractLineFactory(service=service)
             factories.ContractLineFactory(contract=line.contract)
 
-    # session, user with their organisation and roles, the contracts' rows with organisations
-    # (one chunk of up to 1,000), that chunk's lines with services, then recording the
-    # download: savepoint, user exists (full_clean), insert, release savepoint
+    # session, user, groups, the contracts' rows with organisations (one chunk of up to 1,000),
+    # that chunk's lines with services, then recording the download: savepoint, user exists
+    # (full_clean), insert, release savepoint
     add(2)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         _body(client.get(reverse(name)))
     add(40)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         _body(client.get(reverse(name), {"kind": "platform"}))
     assert ContractDownload.objects.order_by("pk").last().rows == 42
 
@@ -411,9 +411,9 @@ def test_download_log_lists_who_downloaded_what(demo, client, django_assert_num_
     ContractDownload.objects.bulk_create(
         ContractDownload(user=user, at=timezone.now(), kind="csv", rows=2) for _ in range(60)
     )
-    # session, user with their organisation and roles (accounts.backends), count, the page of
+    # session, user with their organisation (accounts.backends), groups, count, the page of
     # downloads with their users and contracts
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("contracts:downloads"))
     assert len(response.context["page"].object_list) == 50
     assertContains(response, 'class="govuk-pagination"')

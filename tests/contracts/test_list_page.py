@@ -272,13 +272,12 @@ def test_list_page_queries_stay_constant_as_contracts_grow(
             line = factories.ContractLineFactory(service=service)
             factories.ContractLineFactory(contract=line.contract)
 
-    # session, user with their organisation and roles, count, the page of contracts with
-    # organisations, their lines with services, the totals' lines, the organisations for the
-    # filter
+    # session, user, the user's groups, count, the page of contracts with organisations, their
+    # lines with services, the totals' lines, the organisations for the filter
     add(2)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         officer_client.get(URL)
     add(30)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = officer_client.get(URL, {"sort": "-annual_value", "kind": "platform"})
     assert len(response.context["rows"]) == 25

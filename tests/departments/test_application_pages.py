@@ -91,14 +91,14 @@ def test_the_queue_filters_by_status(client, world):
 def test_queue_queries_stay_constant_as_applications_grow(client, world, django_assert_num_queries):
     client.force_login(world["approver"])
     client.get(LIST)  # warm the session
-    # session; user with their organisation and roles (accounts.backends); count of the page;
-    # the page's applications with organisation and decider; their lines with services; the
-    # lead-time figures.
-    with django_assert_num_queries(6):
+    # session; user with their organisation (accounts.backends); user's groups; count of the
+    # page; the page's applications with organisation and decider; their lines with
+    # services; the lead-time figures.
+    with django_assert_num_queries(7):
         client.get(LIST)
     for n in range(6):
         _submitted(f"Queue body {n}", days_ago=n)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(LIST)
 
 
@@ -128,9 +128,9 @@ def test_a_cio_without_an_open_application_can_start_one(client, world):
 def test_cio_list_queries_stay_constant(client, world, django_assert_num_queries):
     client.force_login(world["cio_agency"])
     client.get(LIST)
-    # session; user with their organisation and roles (accounts.backends); applications with
+    # session; user with their organisation (accounts.backends); groups; applications with
     # organisation and decider; lines with services
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(LIST)
     organisation = world["cio_agency"].organisation
     for _ in range(4):
@@ -140,7 +140,7 @@ def test_cio_list_queries_stay_constant(client, world, django_assert_num_queries
             submitted_at=world["agency_application"].submitted_at,
         )
         factories.ApplicationLineFactory(application=application)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(LIST)
 
 

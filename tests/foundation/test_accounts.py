@@ -4,11 +4,8 @@ import logging
 
 import pytest
 from django.contrib.auth import get_user
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts import permissions
-from accounts.models import Role, User
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -137,58 +134,6 @@ def test_a_signed_in_request_reads_the_user_and_organisation_in_one_query(
         request_user = get_user(request)
         assert request_user == user
         assert request_user.organisation.name == user.organisation.name
-
-
-@pytest.mark.parametrize(
-    ("make", "expected"),
-    [
-        (factories.CIOFactory, ["Chief information officer"]),
-        (factories.ApproverFactory, ["Cabinet Office approver"]),
-        (factories.ProcurementOfficerFactory, ["Procurement officer"]),
-        (factories.UserFactory, []),
-        (
-            lambda: _with_role(factories.CIOFactory(), Role.PROCUREMENT),
-            ["Chief information officer", "Procurement officer"],
-        ),
-        (
-            lambda: factories.CIOFactory(is_superuser=True),
-            ["Administrator", "Chief information officer"],
-        ),
-    ],
-)
-def test_a_signed_in_request_reads_the_roles_with_the_user(
-    client, rf, django_assert_num_queries, make, expected
-):
-    user = make()
-    user.groups.add(Group.objects.create(name="Newsletter"))  # a group that is no role
-    client.force_login(user, backend="accounts.backends.OrganisationModelBackend")
-    request = rf.get("/")
-    request.session = client.session
-    assert request.session.keys()
-
-    with django_assert_num_queries(1):  # the user, their organisation and their roles
-        request_user = get_user(request)
-        assert permissions.role_names(request_user) == expected
-        decisions = _role_decisions(request_user)
-    # The same answers as for a user read on their own, whose roles take a query of their own.
-    plain = User.objects.get(pk=user.pk)
-    with django_assert_num_queries(1):
-        assert permissions.role_names(plain) == expected
-    assert _role_decisions(plain) == decisions
-
-
-def _with_role(user: User, role: Role) -> User:
-    user.groups.add(Group.objects.get_or_create(name=role.value)[0])
-    return user
-
-
-def _role_decisions(user) -> tuple[bool, ...]:
-    return (
-        permissions.is_cio(user),
-        permissions.is_approver(user),
-        permissions.is_procurement(user),
-        permissions.can_see_all_organisations_records(user),
-    )
 
 
 def test_a_deactivated_user_is_signed_out_on_their_next_request(client):

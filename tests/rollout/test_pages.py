@@ -108,13 +108,13 @@ def test_list_page_queries_stay_constant_as_plans_and_waves_grow(client, django_
     approver = factories.ApproverFactory()
     client.force_login(approver)
     _plans(2, 2)
-    # session, user with their organisation and roles (accounts.backends), plans with
+    # session, user with their organisation (accounts.backends), the user's groups, plans with
     # contract, organisation, template and seats contracted, their waves, whether a contract
     # is open for planning (the list shows no milestones, so none are read).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get(reverse("rollout:list")).context["summaries"]) == 2
     _plans(8, 6)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("rollout:list"))
     assert len(response.context["summaries"]) == 10
     assert "60 of 500 seats live (12%)" in text(response)
@@ -453,9 +453,9 @@ def test_others_do_not_see_seats_going_live(client, demo, username):
 def test_going_live_queries_stay_constant(client, django_assert_num_queries):
     client.force_login(factories.ApproverFactory())
     _plans(2, 2)
-    # session, user with their organisation and roles (accounts.backends), the waves.
-    with django_assert_num_queries(3):
+    # session, user with their organisation (accounts.backends), the user's groups, the waves.
+    with django_assert_num_queries(4):
         client.get(reverse("rollout:going-live"))
     _plans(5, 5)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("rollout:going-live"))
