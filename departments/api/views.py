@@ -3,6 +3,8 @@ one endpoint per transition. The rules are the services' and accounts.permission
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
+
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -109,14 +111,15 @@ class ApplicationDetailApi(APIView):
         return _detail_response(request, reference)
 
 
-class _ApplicationActionApi(APIView):
+class _ApplicationActionApi(APIView, metaclass=ABCMeta):
     """POST to make one transition; answers with the application as it now is. A refusal
     (403 not allowed, 409 wrong status, 400 bad input) changes nothing."""
 
     input_serializer: type[serializers.Serializer] | None = None
 
+    @abstractmethod
     def act(self, application: SignUpApplication, actor: User, data: dict) -> None:
-        raise NotImplementedError
+        """Make this action's transition through its service function."""
 
     def post(self, request: Request, reference: str) -> Response:
         user = request.user
