@@ -7,9 +7,7 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import include, path, reverse
-from django.utils.safestring import mark_safe
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -52,34 +50,32 @@ def _ceiling_user():
 
 @cache
 def _ceiling_catalogue_content() -> str:
-    filterset = catalogue_views._service_filter(None)
-    return catalogue_views._service_list_content(filterset, can_manage=False)
+    return catalogue_views.whole_catalogue_content(can_manage=False)
 
 
 def catalogue_ceiling(request: HttpRequest) -> HttpResponse:
     """/catalogue/ for the CIO, as service_list_view renders it, reading nothing."""
     request.user = _ceiling_user()
     request.path = reverse("catalogue:list")  # so the navigation marks Catalogue as current
-    return render(
-        request,
-        "catalogue/service_list.html",
-        {"form": None, "content": mark_safe(_ceiling_catalogue_content())},
+    return catalogue_views.render_service_list(
+        request, form=None, content=_ceiling_catalogue_content()
     )
 
 
 class ServicesCeilingApi(ServiceListApi):
-    """/api/v1/services/ as ServiceListApi answers it, reading nothing."""
+    """/api/v1/services/ as ServiceListApi answers it, reading nothing: the same list(), with
+    the whole list kept from the first request instead of looked up per catalogue version."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    serialized: list | None = None  # the list, serialized at the first request
+    serialized: list | None = None
 
-    def list(self, request, *args, **kwargs):
+    def whole_list(self) -> list:
         cls = type(self)
         if cls.serialized is None:
-            cls.serialized = list(self.get_serializer(self.get_queryset(), many=True).data)
-        return self.get_paginated_response(self.paginate_queryset(cls.serialized))
+            cls.serialized = self.serialize_all()
+        return cls.serialized
 
 
 urlpatterns = [

@@ -37,17 +37,24 @@ def service_list_view(request: HttpRequest) -> HttpResponse:
     if request.GET:
         # A search is the user's own: rendered for them alone, never cached.
         filterset = _service_filter(request.GET)
-        html = _service_list_content(filterset, can_manage=can_manage)
-        form = filterset.form
-    else:
-        # The whole catalogue is the same for everyone who may (or may not) manage it.
-        html = caching.cached(
-            f"page-services:{can_manage}",
-            lambda: _service_list_content(_service_filter(None), can_manage=can_manage),
-        )
-        form = None
+        content = _service_list_content(filterset, can_manage=can_manage)
+        return render_service_list(request, form=filterset.form, content=content)
+    content = caching.cached(
+        f"page-services:{can_manage}", lambda: whole_catalogue_content(can_manage=can_manage)
+    )
+    return render_service_list(request, form=None, content=content)
+
+
+def whole_catalogue_content(*, can_manage: bool) -> str:
+    """The unfiltered catalogue's content: the same for everyone who may (or may not) manage
+    the catalogue, so cached per catalogue version."""
+    return _service_list_content(_service_filter(None), can_manage=can_manage)
+
+
+def render_service_list(request: HttpRequest, *, form, content: str) -> HttpResponse:
+    """The catalogue page around its content (rendered by `_service_list_content`)."""
     return render(
-        request, "catalogue/service_list.html", {"form": form, "content": mark_safe(html)}
+        request, "catalogue/service_list.html", {"form": form, "content": mark_safe(content)}
     )
 
 

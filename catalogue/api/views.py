@@ -37,13 +37,16 @@ class ServiceListApi(generics.ListAPIView):
     def list(self, request: Request, *args, **kwargs) -> Response:
         if set(request.query_params) - {self.paginator.page_query_param}:
             return super().list(request, *args, **kwargs)
-        # Unfiltered, every caller sees the same services: serialize them once per catalogue
-        # version and page the list, so the envelope (next/previous links) is still per request.
-        services = caching.cached(
-            "api-services",
-            lambda: list(self.get_serializer(self.get_queryset(), many=True).data),
-        )
-        return self.get_paginated_response(self.paginate_queryset(services))
+        # The envelope (next/previous links) is still per request.
+        return self.get_paginated_response(self.paginate_queryset(self.whole_list()))
+
+    def whole_list(self) -> list:
+        """Unfiltered, every caller sees the same services: serialized once per catalogue
+        version."""
+        return caching.cached("api-services", self.serialize_all)
+
+    def serialize_all(self) -> list:
+        return list(self.get_serializer(self.get_queryset(), many=True).data)
 
 
 class ServiceDetailApi(generics.RetrieveAPIView):
