@@ -15,6 +15,7 @@ MODULES = [
     "bench.bench_quotes",
     "bench.bench_repricing",
     "bench.bench_downloads",
+    "bench.bench_reads",
     "bench.bench_http",
 ]
 

@@ -12,13 +12,9 @@ developer's data.
 from __future__ import annotations
 
 import json
-import logging
-import os
-import shutil
-import tempfile
-import time
-from collections.abc import Callable
 from decimal import Decimal
+
+from bench.support import SECONDS, rate, throwaway_django
 
 # The agency's application: three services, 2,000 seats each, five years.
 QUOTE = {
@@ -30,67 +26,11 @@ QUOTE = {
     "term_years": 5,
     "current_cost_per_seat": "2400.00",
 }
-SECONDS = float(os.environ.get("BENCH_SECONDS", "3"))
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flexportal.settings.local")
-    import django
-
-    django.setup()
-
-
-def _rate(call: Callable[[], object], seconds: float = SECONDS) -> tuple[float, int]:
-    """Calls per second of `call`, repeated for about `seconds` after a short warm-up."""
-    for _ in range(20):
-        call()
-    count = 0
-    started = time.perf_counter()
-    deadline = started + seconds
-    while time.perf_counter() < deadline:
-        for _ in range(50):
-            call()
-        count += 50
-    return count / (time.perf_counter() - started), count
-
-
-def _throwaway_database():
-    """Create a fresh, migrated database for this run; returns a function that drops it."""
-    from django.conf import settings
-    from django.db import connection
-
-    database = settings.DATABASES["default"]
-    test = database.setdefault("TEST", {})
-    directory = None
-    if connection.vendor == "postgresql":
-        test["NAME"] = f"flex_bench_quotes_{os.getpid()}"
-    else:
-        directory = tempfile.mkdtemp(prefix="flex-bench-quotes-")
-        test["NAME"] = os.path.join(directory, "bench.sqlite3")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-
-    def drop() -> None:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        if directory is not None:
-            shutil.rmtree(directory, ignore_errors=True)
-
-    return drop
 
 
 def run() -> list[dict]:
-    _setup_django()
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    setup_test_environment(debug=False)
-    # One JSON log line per request would flood the console; the rest of the stack still runs.
-    logging.disable(logging.INFO)
-    drop = _throwaway_database()
-    try:
+    with throwaway_django("quotes"):
         return _measure()
-    finally:
-        drop()
-        logging.disable(logging.NOTSET)
-        teardown_test_environment()
 
 
 def _measure() -> list[dict]:
@@ -115,7 +55,7 @@ def _measure() -> list[dict]:
         result = pricing.quote(lines, term_years=5, current_cost_per_seat=Decimal("2400.00"))
         assert result.annual_total == expected_total
 
-    engine_rate, engine_count = _rate(engine_quote)
+    engine_rate, engine_count = rate(engine_quote)
 
     token = Token.objects.create(user=get_user_model().objects.get(username="procurement"))
     client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
@@ -126,7 +66,7 @@ def _measure() -> list[dict]:
         assert response.status_code == 200, response.content
         assert response.json()["annual_total"] == str(expected_total)
 
-    api_rate, api_count = _rate(api_quote)
+    api_rate, api_count = rate(api_quote)
     return [
         {
             "benchmark": "quotes/s via pricing.quote() (3 lines)",
