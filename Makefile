@@ -14,7 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: help install run test lint format check deploy-check migrate demo worker beat bench clean
 
 help: ## Show this list
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {gsub(/\$$\(PORT\)/, "$(PORT)", $$2); printf "  make %-14s %s\n", $$1, $$2}'
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ migrate: install ## Apply database migrations
 demo: migrate ## Load the demo organisations, services, contracts and users
 	$(PY) manage.py load_flex_demo
 
-run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
+run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT) (PORT=... to change)
 	@echo
 	@echo "Flex Portal: http://127.0.0.1:$(PORT)/"
 	@echo "Demo accounts (password flex-demo-password, local demo only):"
@@ -52,9 +52,10 @@ run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PO
 test: install ## Install and run the whole test suite
 	DJANGO_SETTINGS_MODULE=flexportal.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install ## Ruff lint and format check
+lint: install ## Ruff lint and format check, and the import layers (docs/architecture.md)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install ## Reformat the code with ruff
 	$(VENV)/bin/ruff check --fix .

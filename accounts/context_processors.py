@@ -14,11 +14,11 @@ def navigation(request: HttpRequest) -> dict:
     if permissions.is_cio(user):
         items.append(("Get a quote", reverse("catalogue:quote")))
     if permissions.is_cio(user) or permissions.is_approver(user):
-        items.append(("Applications", reverse("departments:application-list")))
+        items.append(("Applications", reverse("applications:application-list")))
     if permissions.is_cio(user) or permissions.can_see_all_organisations_records(user):
         items.append(("Contracts", reverse("contracts:list")))
         items.append(("Rollout", reverse("rollout:list")))
-    items.append(("Framework", reverse("catalogue:framework")))
+    items.append(("Framework", reverse("framework:framework")))
     path = request.path
     return {
         "nav_items": [

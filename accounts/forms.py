@@ -2,7 +2,7 @@ from crispy_forms_gds.layout import Button, Field, Fluid
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from flexportal.forms import gds_helper
+from core.forms import gds_helper
 
 
 class LoginForm(AuthenticationForm):

@@ -15,7 +15,7 @@ class User(AbstractUser):
     one organisation, which scopes what they may see."""
 
     organisation = models.ForeignKey(
-        "departments.Organisation",
+        "organisations.Organisation",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

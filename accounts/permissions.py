@@ -1,6 +1,6 @@
 """The one place that answers "may this user see or act on this?", for pages and the API alike.
 
-Rules (INTERFACE.md, "Who sees what"): anyone signed in sees the catalogue and prices; a CIO
+Rules (docs/interface.md, "Who sees what"): anyone signed in sees the catalogue and prices; a CIO
 sees and acts on their own organisation's applications, contracts and rollouts only; approvers
 see and decide all applications (never their own organisation's); procurement officers read all
 contracts and downloads; Cabinet Office staff run the catalogue and see everything.
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
-    from departments.models import Organisation
 
     AnyUser = User | AnonymousUser
 
@@ -153,16 +152,3 @@ def can_manage_templates(user: AnyUser) -> bool:
 
 def can_manage_catalogue(user: AnyUser) -> bool:
     return is_cabinet_office(user)
-
-
-def scope_organisations(user: AnyUser, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    """Organisations are public facts about the framework; prospective ones (still applying)
-    are seen by Cabinet Office staff and their own CIO only."""
-    if can_see_all_organisations_records(user):
-        return queryset
-    from departments.models import MembershipStatus
-
-    visible = queryset.exclude(membership_status=MembershipStatus.PROSPECTIVE)
-    if is_cio(user):
-        return visible | queryset.filter(pk=user.organisation_id)  # type: ignore[union-attr]
-    return visible

@@ -44,9 +44,9 @@ def _grow_to(total: int) -> None:
     """Add platform contracts (desktop, email and wireless lines) until there are `total`."""
     from django.utils import timezone
 
+    from applications.models import MembershipStatus, Organisation, OrganisationKind
     from catalogue.models import Service
     from contracts.models import Contract, ContractKind, ContractLine, ContractStatus
-    from departments.models import MembershipStatus, Organisation, OrganisationKind
 
     organisations = list(Organisation.objects.filter(slug__startswith="bench-"))
     if not organisations:
@@ -104,7 +104,7 @@ def _stream(client, url: str) -> int:
 def _measure() -> list[dict]:
     from django.urls import reverse
 
-    from flexportal.demo import load_flex_demo
+    from demo.loader import load_flex_demo
 
     load_flex_demo(with_users=True)
     client = _client()

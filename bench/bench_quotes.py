@@ -39,7 +39,7 @@ def _measure() -> list[dict]:
     from rest_framework.authtoken.models import Token
 
     from catalogue import pricing, selectors
-    from flexportal.demo import load_flex_demo
+    from demo.loader import load_flex_demo
 
     load_flex_demo(with_users=True)
     services = selectors.active_services_by_slug()

@@ -53,7 +53,7 @@ def _reads() -> list[tuple[str, Callable[[], object]]]:
     from accounts.backends import OrganisationModelBackend
     from catalogue.caching import catalogue_version
     from catalogue.models import CatalogueVersion
-    from flexportal.demo import load_flex_demo
+    from demo.loader import load_flex_demo
 
     load_flex_demo(with_users=True)
     user = get_user_model().objects.get(username=USER)

@@ -26,11 +26,12 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from catalogue.models import RepricingRequest, Service  # noqa: E402
-from catalogue.repricing import framework_reprice  # noqa: E402
+from catalogue.models import Service  # noqa: E402
 from contracts.models import Contract, ContractKind, ContractLine, ContractStatus  # noqa: E402
-from departments.models import MembershipStatus, Organisation, OrganisationKind  # noqa: E402
-from flexportal.demo import load_services  # noqa: E402
+from demo.loader import load_services  # noqa: E402
+from organisations.models import MembershipStatus, Organisation, OrganisationKind  # noqa: E402
+from repricing.models import RepricingRequest  # noqa: E402
+from repricing.services import framework_reprice  # noqa: E402
 
 SIZES = ((1_000, 5), (10_000, 5))  # organisations, lines each
 TARGET_SECONDS = 2.0

@@ -3,7 +3,6 @@ search or a quote is a bookmarkable address)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -11,28 +10,13 @@ from crispy_forms_gds.layout import Field, Fieldset
 from django import forms
 from django.utils.html import conditional_escape
 
-from flexportal.forms import WholeNumberField, gds_helper, numeric_input
+from core.formatting import money, seats
+from core.forms import PoundsField, WholeNumberField, gds_helper, numeric_input
 
 from . import pricing
-from .formatting import money, seats
 from .models import Service
 
 SEATS_PREFIX = "seats_"
-# Pounds and pence as people type them: "2400", "2,400.50", "£2400.5". No exponents.
-_POUNDS = re.compile(r"^\d+(\.\d{1,2})?$")
-_POUNDS_LOOSE = re.compile(r"^\d+(\.\d*)?$")
-
-
-class PoundsField(forms.DecimalField):
-    """An amount in pounds and pence: "2400", "2,400.50" or "£2400.50"."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", "").replace(" ", "").removeprefix("£")
-            if value and not _POUNDS.match(value):
-                code = "max_decimal_places" if _POUNDS_LOOSE.match(value) else "invalid"
-                raise forms.ValidationError(self.error_messages[code], code=code)
-        return super().to_python(value)
 
 
 class ServiceSearchForm(forms.Form):

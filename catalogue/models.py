@@ -1,6 +1,9 @@
 from django.db import models
 from django.db.models import Q
 
+from . import schemes
+from .schemes import PricingScheme
+
 
 class ServiceKind(models.TextChoices):
     CORE = "core", "Core service"
@@ -12,12 +15,6 @@ class Category(models.TextChoices):
     COLLABORATION = "collaboration", "Collaboration"
     BUSINESS_APPLICATIONS = "business_applications", "Business applications"
     INTEGRATION = "integration", "Integration"
-
-
-class PricingScheme(models.TextChoices):
-    VOLUME = "volume", "Volume bands"
-    COST_SHARE = "cost_share", "Shared fixed cost"
-    FLAT = "flat", "Flat price"
 
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -50,27 +47,8 @@ class Service(models.Model):
     class Meta:
         ordering = ["kind", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(pricing_scheme="volume")
-                    & Q(fixed_annual_cost__isnull=True, marginal_cost__isnull=True)
-                    & Q(floor__isnull=True, unit_price__isnull=True)
-                )
-                | (
-                    Q(pricing_scheme="cost_share")
-                    & Q(fixed_annual_cost__gte=0, marginal_cost__gte=0, floor__gte=0)
-                    & Q(unit_price__isnull=True)
-                    # The floor must be reachable: no higher than the price at one seat.
-                    & Q(floor__lte=models.F("fixed_annual_cost") + models.F("marginal_cost"))
-                )
-                | (
-                    Q(pricing_scheme="flat")
-                    & Q(unit_price__gte=0)
-                    & Q(fixed_annual_cost__isnull=True, marginal_cost__isnull=True)
-                    & Q(floor__isnull=True)
-                ),
-                name="service_scheme_parameters",
-            ),
+            # Each scheme's own parameters set, every other scheme's null (catalogue/schemes.py).
+            schemes.service_constraint(),
             models.CheckConstraint(
                 condition=Q(current_unit_price__isnull=True) | Q(current_unit_price__gte=0),
                 name="service_current_price_not_negative",
@@ -119,7 +97,7 @@ class PriceSnapshot(models.Model):
     unit_price = models.DecimalField(**MONEY)
     reason = models.CharField(max_length=200)
     caused_by = models.ForeignKey(
-        "departments.Organisation",
+        "organisations.Organisation",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -138,55 +116,6 @@ class PriceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} at {self.effective_at:%Y-%m-%d}: £{self.unit_price}"
-
-
-class RepricingRequest(models.Model):
-    """A durable request to recompute framework prices, written in the same transaction as
-    the change that needs it (an approval, a scheme change).
-
-    The Celery task marks requests done; a periodic sweeper re-sends the task for any request
-    still pending, so a sign-up is never lost when the broker was unreachable at commit time.
-    """
-
-    requested_at = models.DateTimeField()
-    reason = models.CharField(max_length=200)
-    caused_by = models.ForeignKey(
-        "departments.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    processed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["requested_at", "pk"]
-        indexes = [
-            models.Index(
-                fields=["requested_at"],
-                condition=Q(processed_at__isnull=True),
-                name="repricing_pending_idx",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.reason} ({'done' if self.processed_at else 'pending'})"
-
-
-class RepricingRun(models.Model):
-    """One recomputation, kept so operators (and tests) can see how many runs a burst cost."""
-
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField()
-    requests_processed = models.PositiveIntegerField()
-    snapshots_written = models.PositiveIntegerField()
-    lines_updated = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["-started_at"]
-
-    def __str__(self) -> str:
-        return f"Repricing at {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class CatalogueVersion(models.Model):

@@ -1,9 +1,9 @@
 """Flex pricing as plain Python: no ORM, no I/O, Decimal throughout.
 
-Prices are per seat per year in GBP. Every unit price passes through `round_money`, the one
-place where money is rounded (half-up to the penny, as HMRC does); everything else is a
-product or sum of rounded unit prices and whole seats, so it is exact. See "Pricing rules" in
-INTERFACE.md for the rules themselves.
+Prices are per seat per year in GBP. Every unit price passes through `round_money`
+(core/money.py), the one place where money is rounded (half-up to the penny, as HMRC does);
+everything else is a product or sum of rounded unit prices and whole seats, so it is exact. See "Pricing rules" in
+docs/interface.md for the rules themselves.
 """
 
 from __future__ import annotations
@@ -14,17 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-PENNY = Decimal("0.01")
+from core.money import PENNY, round_money
+
 MAX_SEATS = 1_000_000
 MIN_TERM_YEARS = 1
 MAX_TERM_YEARS = 10
 # The government's aim for shared services: cut what members paid before by a fifth.
 COST_REDUCTION_AIM_PERCENT = Decimal("20")
-
-
-def round_money(amount: Decimal) -> Decimal:
-    """Round to the penny, half-up: the single rounding point for money in Flex Portal."""
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 class SchemeError(ValueError):
@@ -119,6 +115,12 @@ class FlatScheme:
 Scheme = VolumeScheme | CostShareScheme | FlatScheme
 
 
+def unit_price_if_joined(scheme: Scheme, *, framework_seats: int, seats: int) -> Decimal:
+    """The price per seat an organisation pays once its `seats` join the framework's
+    `framework_seats`: the price every member then pays (docs/interface.md, "Pricing rules")."""
+    return scheme.unit_price(framework_seats + seats)
+
+
 # --- quotes ---------------------------------------------------------------------------------
 
 
@@ -130,6 +132,8 @@ class PricedService:
     name: str
     scheme: Scheme
     framework_seats: int
+    # The core (desktop) service: the one a member's previous cost per seat is compared with.
+    is_core: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,15 +164,8 @@ class Quote:
     savings_percent: Decimal | None
 
     @property
-    def seats(self) -> int:
-        return seats_covered(self.lines)
-
-
-def seats_covered(lines: Sequence[QuoteRequestLine] | Sequence[QuoteLine]) -> int:
-    """The number of people a quote serves: the largest line (normally the core desktop).
-    Today's cost per seat is compared against this many seats, not the sum of all lines,
-    since extras go to the same people."""
-    return max((line.seats for line in lines), default=0)
+    def core_seats(self) -> int:
+        return sum(line.seats for line in self.lines if line.service.is_core)
 
 
 def quote(
@@ -188,8 +185,10 @@ def quote(
             seats=line.seats,
             unit_price_now=line.service.scheme.unit_price(line.service.framework_seats),
             unit_price_if_joined=(
-                if_joined := line.service.scheme.unit_price(
-                    line.service.framework_seats + line.seats
+                if_joined := unit_price_if_joined(
+                    line.service.scheme,
+                    framework_seats=line.service.framework_seats,
+                    seats=line.seats,
                 )
             ),
             annual_cost=if_joined * line.seats,
@@ -198,24 +197,54 @@ def quote(
         for line in lines
     )
     annual_total = sum((line.annual_cost for line in priced), Decimal("0.00"))
-    current_annual = savings = percent = None
-    if current_cost_per_seat is not None:
-        current_annual = current_cost_per_seat * seats_covered(priced)
-        savings = current_annual - annual_total
-        percent = (
-            (savings * 100 / current_annual).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            if current_annual
-            else None
-        )
+    core = [line for line in priced if line.service.is_core]
+    saving = core_saving(
+        previous_cost_per_seat=current_cost_per_seat,
+        core_seats=sum(line.seats for line in core),
+        core_annual_cost=sum((line.annual_cost for line in core), Decimal("0.00")),
+    )
     return Quote(
         lines=priced,
         term_years=term_years,
         annual_total=annual_total,
         term_total=annual_total * term_years,
         current_cost_per_seat=current_cost_per_seat,
-        current_annual_cost=current_annual,
-        savings_per_year=savings,
-        savings_percent=percent,
+        current_annual_cost=saving.previous_annual_cost if saving else None,
+        savings_per_year=saving.per_year if saving else None,
+        savings_percent=saving.percent if saving else None,
+    )
+
+
+# --- savings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Saving:
+    """What an organisation saves a year on its desktops against what it paid before."""
+
+    previous_annual_cost: Decimal
+    per_year: Decimal  # negative when it now pays more
+    percent: Decimal | None  # None when it paid nothing before
+
+
+def core_saving(
+    *, previous_cost_per_seat: Decimal | None, core_seats: int, core_annual_cost: Decimal
+) -> Saving | None:
+    """The one savings rule (README, "Pricing"), for quotes, contracts and the framework alike.
+
+    An organisation's previous cost per seat is what it paid a year for each desktop before
+    Flex. Its saving is that times its core (desktop) seats, less what it pays a year for those
+    core seats on Flex. Optional extras are new services rather than replacements for anything
+    it paid for before, so they are left out; with no previous cost, or no core seats, there is
+    no saving to show (None).
+    """
+    if previous_cost_per_seat is None or core_seats <= 0:
+        return None
+    previous = previous_cost_per_seat * core_seats
+    return Saving(
+        previous_annual_cost=previous,
+        per_year=previous - core_annual_cost,
+        percent=percent_saving(previous, core_annual_cost),
     )
 
 
@@ -291,10 +320,17 @@ def framework_savings(
             reference=cost.reference,
             seats=cost.seats,
             previous_cost_per_seat=cost.previous_cost_per_seat,
-            saving_per_year=(cost.previous_cost_per_seat - current_unit_price) * cost.seats,
-            saving_percent=percent_saving(cost.previous_cost_per_seat, current_unit_price),
+            saving_per_year=saving.per_year,
+            saving_percent=saving.percent,
         )
         for cost in costs
+        if (
+            saving := core_saving(
+                previous_cost_per_seat=cost.previous_cost_per_seat,
+                core_seats=cost.seats,
+                core_annual_cost=current_unit_price * cost.seats,
+            )
+        )
     )
     previous = sum((c.previous_cost_per_seat * c.seats for c in costs), Decimal("0.00"))
     current = sum((current_unit_price * c.seats for c in costs), Decimal("0.00"))

@@ -1,24 +1,28 @@
-"""Writes of the catalogue: adding services and changing their details or pricing scheme.
+"""Writes of the catalogue: adding services, changing their details or pricing scheme, and
+recording the prices a repricing run worked out.
 
-A scheme change is a price change for every member, so it goes through the same repricing as a
-sign-up: the new scheme is saved, then `repricing_request` asks for a recomputation that writes
-the price snapshots and brings every active contract line to the new price.
+A new service or scheme changes prices for every member, so callers that add one or change a
+scheme also ask for a repricing (repricing.services.service_add / service_scheme_change): this
+app knows services and prices, not the contracts whose seats set them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import pricing
+from . import pricing, schemes
 from .caching import catalogue_changed
-from .models import PriceBand, PricingScheme, Service
-from .repricing import repricing_request
+from .models import PriceBand, PriceSnapshot, Service
 
-SCHEME_REASON = "Price scheme changed"
-ADDED_REASON = "Service added"
-
-_SCHEME_FIELDS = ("pricing_scheme", "fixed_annual_cost", "marginal_cost", "floor", "unit_price")
+if TYPE_CHECKING:
+    from organisations.models import Organisation
 
 
 def _validate_scheme(scheme: pricing.Scheme) -> None:
@@ -28,30 +32,12 @@ def _validate_scheme(scheme: pricing.Scheme) -> None:
         raise ValidationError(exc.errors) from exc
 
 
-def _scheme_values(scheme: pricing.Scheme) -> dict[str, object]:
-    """The Service columns of a scheme; the other schemes' columns are cleared, as the
-    database constraint requires."""
-    values: dict[str, object] = dict.fromkeys(_SCHEME_FIELDS[1:])
-    if isinstance(scheme, pricing.VolumeScheme):
-        values["pricing_scheme"] = PricingScheme.VOLUME
-    elif isinstance(scheme, pricing.CostShareScheme):
-        values.update(
-            pricing_scheme=PricingScheme.COST_SHARE,
-            fixed_annual_cost=scheme.fixed_annual_cost,
-            marginal_cost=scheme.marginal_cost,
-            floor=scheme.floor,
-        )
-    else:
-        values.update(pricing_scheme=PricingScheme.FLAT, unit_price=scheme.unit_price_value)
-    return values
-
-
 def _replace_bands(service: Service, scheme: pricing.Scheme) -> None:
     service.bands.all().delete()
-    if isinstance(scheme, pricing.VolumeScheme):
+    if bands := schemes.scheme_bands(scheme):
         PriceBand.objects.bulk_create(
             PriceBand(service=service, up_to=band.up_to, unit_price=band.unit_price)
-            for band in scheme.bands
+            for band in bands
         )
 
 
@@ -77,13 +63,12 @@ def service_create(
         description=description,
         included=included,
         active=active,
-        **_scheme_values(scheme),
+        **schemes.service_values(scheme),
     )
     service.full_clean()
     service.save()
     _replace_bands(service, scheme)
     catalogue_changed()
-    repricing_request(reason=ADDED_REASON)
     return service
 
 
@@ -113,8 +98,9 @@ def service_update_details(
 
 @transaction.atomic
 def service_update_scheme(*, service: Service, scheme: pricing.Scheme) -> Service:
-    """Replace a service's pricing scheme (and bands), then reprice the whole framework the
-    way a sign-up does: snapshots of what changed, every active contract line at the new price.
+    """Replace a service's pricing scheme (and bands). Its price changes once the framework
+    is repriced (repricing.services.service_scheme_change asks for that in the same
+    transaction).
 
     Raises ValidationError (field → messages) for a scheme that breaks the pricing rules;
     nothing is written then.
@@ -122,13 +108,53 @@ def service_update_scheme(*, service: Service, scheme: pricing.Scheme) -> Servic
     _validate_scheme(scheme)
     # Lock the row so two Cabinet Office staff saving at once cannot interleave their bands.
     locked = Service.objects.select_for_update().get(pk=service.pk)
-    for field, value in _scheme_values(scheme).items():
+    for field, value in schemes.service_values(scheme).items():
         setattr(locked, field, value)
     locked.full_clean()
-    locked.save(update_fields=list(_SCHEME_FIELDS))
+    locked.save(update_fields=list(schemes.SERVICE_FIELDS))
     _replace_bands(locked, scheme)
     catalogue_changed()
-    repricing_request(reason=SCHEME_REASON)
-    for field in _SCHEME_FIELDS:
+    for field in schemes.SERVICE_FIELDS:
         setattr(service, field, getattr(locked, field))
     return locked
+
+
+@dataclass(frozen=True)
+class ServicePrice:
+    """A service's framework seats and price as a repricing run worked them out."""
+
+    service: Service
+    framework_seats: int
+    unit_price: Decimal
+
+
+def service_prices_record(
+    *,
+    changes: Sequence[ServicePrice],
+    at: dt.datetime,
+    reason: str,
+    caused_by: Organisation | None,
+) -> None:
+    """Set each changed service's framework seats and price, and add a snapshot of each to
+    its price history with the cause. A fixed number of queries however many services; the
+    caller (the repricing run) holds the transaction."""
+    if not changes:
+        return
+    for change in changes:
+        change.service.framework_seats = change.framework_seats
+        change.service.current_unit_price = change.unit_price
+    Service.objects.bulk_update(
+        [change.service for change in changes], ["framework_seats", "current_unit_price"]
+    )
+    PriceSnapshot.objects.bulk_create(
+        PriceSnapshot(
+            service=change.service,
+            effective_at=at,
+            framework_seats=change.framework_seats,
+            unit_price=change.unit_price,
+            reason=reason[: PriceSnapshot._meta.get_field("reason").max_length],
+            caused_by=caused_by,
+        )
+        for change in changes
+    )
+    catalogue_changed()

@@ -13,5 +13,4 @@ urlpatterns = [
         name="price-history-csv",
     ),
     path("quote/", views.quote_view, name="quote"),
-    path("framework/", views.framework_view, name="framework"),
 ]

@@ -1,5 +1,5 @@
-"""Catalogue pages: the catalogue, one service with its price history, the quote builder and the
-framework dashboard. Anyone signed in may see them all (INTERFACE.md, "Who sees what"); only a
+"""Catalogue pages: the catalogue, one service with its price history, and the quote builder
+(the framework dashboard is the framework app's). Anyone signed in may see them all (docs/interface.md, "Who sees what"); only a
 CIO is offered to apply with a quote."""
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
-from departments.selectors import onboarding_lead_time_summary
-from flexportal.charts import ChartPoint, step_chart
+from core.charts import ChartPoint, step_chart
+from core.formatting import money
+from core.spreadsheets import neutralise
 
 from . import caching, selectors
 from .filters import ServiceFilter
-from .formatting import explain_scheme, money
+from .formatting import explain_scheme
 from .forms import SEATS_PREFIX, QuoteForm
 from .models import Category, PriceSnapshot, Service, ServiceKind
 
@@ -98,7 +99,7 @@ def _get_service(slug: str) -> Service:
         raise Http404("No such service") from None
 
 
-def _history_points(history: list[PriceSnapshot], *, drops_only: bool) -> list[ChartPoint]:
+def history_points(history: list[PriceSnapshot], *, drops_only: bool) -> list[ChartPoint]:
     """Label each price change (or only each drop) with the member that caused it."""
     points = []
     previous = None
@@ -121,7 +122,7 @@ def service_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     scheme = selectors.scheme_for(service)
     history, history_total = selectors.latest_price_history(service, limit=HISTORY_ON_PAGE)
     chart = step_chart(
-        _history_points(history, drops_only=False),
+        history_points(history, drops_only=False),
         title=f"{service.name}: price per seat a year over time",
         value_format=money,
         until=timezone.now(),
@@ -141,12 +142,6 @@ def service_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _csv_cell(value: object) -> str:
-    """Spreadsheets run cells that start with these characters as formulas."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @require_GET
 def price_history_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -161,8 +156,8 @@ def price_history_csv_view(request: HttpRequest, slug: str) -> HttpResponse:
                 snapshot.effective_at.isoformat(),
                 snapshot.framework_seats,
                 snapshot.unit_price,
-                _csv_cell(snapshot.reason),
-                _csv_cell(snapshot.caused_by.name if snapshot.caused_by else ""),
+                neutralise(snapshot.reason),
+                neutralise(snapshot.caused_by.name if snapshot.caused_by else ""),
             ]
         )
     return response
@@ -198,32 +193,6 @@ def quote_view(request: HttpRequest) -> HttpResponse:
         )
         if permissions.can_apply(request.user):
             context["apply_url"] = (
-                f"{reverse('departments:application-start')}?{request.GET.urlencode()}"
+                f"{reverse('applications:application-start')}?{request.GET.urlencode()}"
             )
     return render(request, "catalogue/quote.html", context)
-
-
-@login_required
-@require_GET
-def framework_view(request: HttpRequest) -> HttpResponse:
-    overview = selectors.framework_overview(history_limit=HISTORY_ON_PAGE)
-    chart = ""
-    if overview.core is not None:
-        chart = step_chart(
-            _history_points(list(overview.core_history), drops_only=True),
-            title=f"{overview.core.name}: price per seat a year as members joined",
-            value_format=money,
-            until=timezone.now(),
-            chart_id="core-price-history",
-        )
-    return render(
-        request,
-        "catalogue/framework.html",
-        {
-            "overview": overview,
-            "core": overview.core,
-            "savings": overview.savings,
-            "chart": chart,
-            "lead_time": onboarding_lead_time_summary(),
-        },
-    )

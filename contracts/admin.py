@@ -1,6 +1,6 @@
 """Admin for contracts: read-mostly views for support staff.
 
-Prices on contract lines belong to repricing (catalogue/repricing.py), their seats to the rollout
+Prices on contract lines belong to repricing (repricing/services.py), their seats to the rollout
 seat checks, and the download log is an audit trail, so none of them is edited here.
 """
 
@@ -27,7 +27,7 @@ class ContractAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["reference", "organisation__name", "organisation__short_name"]
     date_hierarchy = "signed_on"
-    raw_id_fields = ["organisation", "application"]
+    raw_id_fields = ["organisation"]
     readonly_fields = ["created_at"]
     inlines = [ContractLineInline]
 

@@ -26,7 +26,7 @@ class Contract(models.Model):
 
     reference = models.CharField(max_length=30, unique=True)
     organisation = models.ForeignKey(
-        "departments.Organisation", on_delete=models.PROTECT, related_name="contracts"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="contracts"
     )
     kind = models.CharField(max_length=12, choices=ContractKind.choices)
     status = models.CharField(
@@ -36,13 +36,6 @@ class Contract(models.Model):
     start_date = models.DateField()
     term_years = models.PositiveSmallIntegerField()
     previous_cost_per_seat = models.DecimalField(null=True, blank=True, **MONEY)
-    application = models.OneToOneField(
-        "departments.SignUpApplication",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="contract",
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,16 +11,13 @@ from decimal import Decimal
 from django.db.models import F, Prefetch, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
-from django.utils import timezone
 
 from accounts import permissions
 from catalogue.models import PriceSnapshot, Service, ServiceKind
-from departments.models import Organisation
-from rollout import selectors as rollout_selectors
-from rollout.models import RolloutPlan, WaveStatus
+from organisations.models import Organisation
 
 from . import values
-from .models import Contract, ContractDownload, ContractLine
+from .models import Contract, ContractDownload, ContractLine, ContractStatus
 
 # Price history shown per service on a contract page; the catalogue page has the rest.
 PRICE_HISTORY_ROWS = 10
@@ -235,36 +232,16 @@ def price_history(contract: Contract) -> list[ServicePriceHistory]:
     ]
 
 
-@dataclass(frozen=True)
-class RolloutStatus:
-    plan: RolloutPlan | None
-    summary: str
-
-
-def rollout_status(contract: Contract) -> RolloutStatus:
-    """The contract's rollout in a sentence, from `rollout.selectors.plan_summary` so it says
-    what /rollout/ says: seats live of seats contracted, and waves overdue today."""
-    plan = rollout_selectors.plan_queryset(milestones=False).filter(contract=contract).first()
-    if plan is None:
-        return RolloutStatus(plan=None, summary="No rollout plan yet")
-    summary = rollout_selectors.plan_summary(plan, today=timezone.localdate())
-    if not summary.waves:
-        return RolloutStatus(plan=plan, summary="Rollout plan started; no waves scheduled yet")
-    waves = Counter(row.wave.status for row in summary.waves)
-    parts = [f"{waves[WaveStatus.DONE]} of {len(summary.waves)} waves done"]
-    for status in (WaveStatus.IN_PROGRESS, WaveStatus.BLOCKED):
-        if waves[status]:
-            parts.append(f"{waves[status]} {status.label.lower()}")
-    progress = summary.progress
-    sentence = (
-        f"{', '.join(parts)}; {progress.seats_live:,} of {progress.seats_contracted:,} seats live "
-        f"({progress.percent}%)"
-    )
-    if progress.overdue_waves:
-        overdue = progress.overdue_waves
-        sentence += f"; {overdue} wave{'' if overdue == 1 else 's'} overdue"
-    return RolloutStatus(plan=plan, summary=sentence)
-
-
 def download_log() -> QuerySet[ContractDownload]:
     return ContractDownload.objects.select_related("user", "contract")
+
+
+def framework_seats_by_service() -> dict[int, int]:
+    """Seats on active contracts, per service id, recomputed from the contract lines."""
+    rows = (
+        ContractLine.objects.filter(contract__status=ContractStatus.ACTIVE)
+        .values("service_id")
+        .annotate(seats=Sum("seats"))
+        .order_by()
+    )
+    return {row["service_id"]: row["seats"] for row in rows}

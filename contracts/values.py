@@ -1,6 +1,6 @@
 """What a contract is worth, as plain Python over Decimal: no ORM, no I/O.
 
-Every unit price is already rounded to the penny (by `catalogue.pricing.round_money` when it
+Every unit price is already rounded to the penny (by `core.money.round_money` when it
 was set), and every figure here is a product or sum of those prices and whole seats or years,
 so the figures are exact and nothing here rounds money again.
 
@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from catalogue.pricing import percent_saving
+from catalogue.pricing import core_saving
+from core.dates import add_years
 
 ZERO = Decimal("0.00")
 
@@ -73,10 +74,7 @@ class ContractFigures:
 def end_date(start: dt.date, term_years: int) -> dt.date:
     """The day after the last day of a term of `term_years` from `start` (29 February moves to
     28 February in a year that has none)."""
-    try:
-        return start.replace(year=start.year + term_years)
-    except ValueError:
-        return start.replace(year=start.year + term_years, day=28)
+    return add_years(start, term_years)
 
 
 def line_figures(line: LineInput) -> LineFigures:
@@ -99,9 +97,7 @@ def contract_figures(
 ) -> ContractFigures:
     """Annual, total and core values, and the savings against the previous cost per seat.
 
-    Savings exist only when the organisation told us its previous cost per seat and the
-    contract has core seats: extras go to the same people, so the previous cost is compared
-    with the core (desktop) seats only.
+    Savings follow `catalogue.pricing.core_saving`, the rule quotes and the framework use too.
     """
     figures = tuple(line_figures(line) for line in lines)
     core = [line for line in figures if line.is_core]
@@ -111,12 +107,11 @@ def contract_figures(
     core_annual_at_signing = _total(line.annual_at_signing for line in core)
     core_annual_now = _total(line.annual_now for line in core)
 
-    previous_annual = savings = savings_term = percent = None
-    if previous_cost_per_seat is not None and core_seats:
-        previous_annual = previous_cost_per_seat * core_seats
-        savings = previous_annual - core_annual_now
-        savings_term = savings * term_years
-        percent = percent_saving(previous_annual, core_annual_now)
+    saving = core_saving(
+        previous_cost_per_seat=previous_cost_per_seat,
+        core_seats=core_seats,
+        core_annual_cost=core_annual_now,
+    )
 
     return ContractFigures(
         lines=figures,
@@ -131,8 +126,8 @@ def contract_figures(
         core_value=core_annual_at_signing * term_years,
         core_value_now=core_annual_now * term_years,
         previous_cost_per_seat=previous_cost_per_seat,
-        previous_annual_cost=previous_annual,
-        savings_per_year=savings,
-        savings_over_term=savings_term,
-        savings_percent=percent,
+        previous_annual_cost=saving.previous_annual_cost if saving else None,
+        savings_per_year=saving.per_year if saving else None,
+        savings_over_term=saving.per_year * term_years if saving else None,
+        savings_percent=saving.percent if saving else None,
     )

@@ -2,14 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views
-from .api import ObtainTokenView
+from core import views
 
 api_v1 = [
-    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("", include("accounts.api.urls")),
     path("", include("catalogue.api.urls")),
-    path("", include("departments.api.urls")),
-    path("", include("contracts.api.urls")),
+    path("", include("applications.api.urls")),
+    path("", include("procurement.api.urls")),
     path("", include("rollout.api.urls")),
 ]
 
@@ -23,10 +22,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("catalogue.urls")),
-    path("applications/", include("departments.urls")),
-    path("contracts/", include("contracts.urls")),
+    path("", include("framework.urls")),
+    path("applications/", include("applications.urls")),
+    path("contracts/", include("procurement.urls")),
     path("rollout/", include("rollout.urls")),
 ]
 
-handler404 = "flexportal.views.page_not_found"
-handler500 = "flexportal.views.server_error"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

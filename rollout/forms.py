@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract
-from flexportal.forms import GovukDateInputWidget, GovukRadioSelect, gds_helper, numeric_input
+from core.forms import GovukDateInputWidget, GovukRadioSelect, gds_helper, numeric_input
 
 from .models import RolloutTemplate, WaveStatus
 

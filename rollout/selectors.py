@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,13 +19,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts import permissions
 from catalogue.models import ServiceKind
 from contracts.models import Contract, ContractLine, ContractStatus
 
 from . import schedule
-from .models import Milestone, RolloutPlan, RolloutTemplate, TemplatePhase, Wave
+from .models import Milestone, RolloutPlan, RolloutTemplate, TemplatePhase, Wave, WaveStatus
 
 if TYPE_CHECKING:
     from accounts.permissions import AnyUser
@@ -165,3 +167,37 @@ def template_list() -> QuerySet[RolloutTemplate]:
     return RolloutTemplate.objects.prefetch_related(
         Prefetch("phases", queryset=TemplatePhase.objects.order_by("order")), "milestones"
     ).order_by("name")
+
+
+# --- a contract's rollout, for the contract's own pages --------------------------------
+
+
+@dataclass(frozen=True)
+class RolloutStatus:
+    plan: RolloutPlan | None
+    summary: str
+
+
+def contract_rollout_status(contract: Contract) -> RolloutStatus:
+    """The contract's rollout in a sentence, from `plan_summary`, so it says
+    what /rollout/ says: seats live of seats contracted, and waves overdue today."""
+    plan = plan_queryset(milestones=False).filter(contract=contract).first()
+    if plan is None:
+        return RolloutStatus(plan=None, summary="No rollout plan yet")
+    summary = plan_summary(plan, today=timezone.localdate())
+    if not summary.waves:
+        return RolloutStatus(plan=plan, summary="Rollout plan started; no waves scheduled yet")
+    waves = Counter(row.wave.status for row in summary.waves)
+    parts = [f"{waves[WaveStatus.DONE]} of {len(summary.waves)} waves done"]
+    for status in (WaveStatus.IN_PROGRESS, WaveStatus.BLOCKED):
+        if waves[status]:
+            parts.append(f"{waves[status]} {status.label.lower()}")
+    progress = summary.progress
+    sentence = (
+        f"{', '.join(parts)}; {progress.seats_live:,} of {progress.seats_contracted:,} seats live "
+        f"({progress.percent}%)"
+    )
+    if progress.overdue_waves:
+        overdue = progress.overdue_waves
+        sentence += f"; {overdue} wave{'' if overdue == 1 else 's'} overdue"
+    return RolloutStatus(plan=plan, summary=sentence)

@@ -180,6 +180,52 @@ def rollout_plan_create_from_template(
     return plan
 
 
+@dataclass(frozen=True)
+class RecordedWave:
+    """A wave of a plan that was run outside the portal, as it happened."""
+
+    name: str
+    site: str
+    seats: int
+    planned_start: dt.date
+    planned_end: dt.date
+    actual_start: dt.date | None
+    actual_end: dt.date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class RecordedMilestone:
+    name: str
+    due_on: dt.date
+    completed_on: dt.date | None
+
+
+@transaction.atomic
+def rollout_plan_record(
+    *,
+    contract: Contract,
+    name: str,
+    waves: list[RecordedWave],
+    milestones: list[RecordedMilestone],
+) -> RolloutPlan:
+    """A plan that already ran (or is running) elsewhere, recorded as it is: the portal itself
+    is the actor (the demo loader). The waves' seats must fit the contract, as for any plan."""
+    contract = _lock_contract(contract.pk)
+    available = selectors.contract_seats(contract=contract)
+    if sum(w.seats for w in waves) > available:
+        raise ValidationError({"waves": f"{contract.reference} has {available:,} seats"})
+    plan = RolloutPlan(contract=contract, name=name)
+    plan.full_clean()
+    plan.save()
+    for order, spec in enumerate(waves, start=1):
+        wave = Wave(plan=plan, order=order, **spec.__dict__)
+        wave.full_clean()
+        wave.save()
+    Milestone.objects.bulk_create(Milestone(plan=plan, **m.__dict__) for m in milestones)
+    return plan
+
+
 # --- waves ----------------------------------------------------------------------------
 
 

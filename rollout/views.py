@@ -8,28 +8,17 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import permissions
+from core.forms import add_service_errors
 
 from . import charts, selectors, services
 from .forms import PlanFromTemplateForm, SaveAsTemplateForm, WaveForm
 from .models import Wave, WaveStatus
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names, else above the form."""
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _gantt_rows(summary: selectors.PlanSummary) -> list[charts.GanttRow]:
@@ -137,7 +126,7 @@ def wave_edit(request: HttpRequest, pk: int, wave_pk: int) -> HttpResponse:
             try:
                 services.wave_update(actor=request.user, wave=wave, change=change)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"{change.name.strip()} updated")
                 return redirect("rollout:detail", pk=plan.pk)
@@ -170,7 +159,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
                 seats=data["seats"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Rollout plan created for {plan.contract.reference}")
             return redirect("rollout:detail", pk=plan.pk)
@@ -201,7 +190,7 @@ def plan_save_as_template(request: HttpRequest, pk: int) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Template “{template.name}” saved")
             return redirect("rollout:detail", pk=plan.pk)

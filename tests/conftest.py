@@ -69,7 +69,7 @@ def _empty_cache() -> None:
 @pytest.fixture
 def demo(db):
     """The INTERFACE.md demo data, loaded as `make run` loads it."""
-    from flexportal.demo import load_flex_demo
+    from demo.loader import load_flex_demo
 
     load_flex_demo(with_users=True)
 

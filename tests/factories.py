@@ -10,17 +10,15 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Role, User
-from catalogue.models import Category, PriceBand, PriceSnapshot, PricingScheme, Service, ServiceKind
-from contracts.models import Contract, ContractKind, ContractLine, ContractStatus
-from departments.models import (
+from applications.models import (
     ApplicationEvent,
     ApplicationLine,
     ApplicationStatus,
-    MembershipStatus,
-    Organisation,
-    OrganisationKind,
     SignUpApplication,
 )
+from catalogue.models import Category, PriceBand, PriceSnapshot, PricingScheme, Service, ServiceKind
+from contracts.models import Contract, ContractKind, ContractLine, ContractStatus
+from organisations.models import MembershipStatus, Organisation, OrganisationKind
 from rollout.models import (
     Milestone,
     RolloutPlan,

@@ -7,74 +7,19 @@ from decimal import Decimal
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from catalogue import pricing
-from catalogue.models import Category, PricingScheme, Service, ServiceKind
-from catalogue.selectors import scheme_for
+from catalogue import pricing, schemes
+from catalogue.models import Category, Service, ServiceKind
 
-
-class Money(serializers.DecimalField):
-    """Pounds and pence as a string, e.g. "2142.68". Values are already in pence (pricing.py
-    rounds), so the serializer never rounds; no digit limit, as totals can be large."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(max_digits=None, decimal_places=2, **kwargs)
-
+from .fields import Money
 
 # --- services --------------------------------------------------------------------------------
 
-
-class BandOutputSerializer(serializers.Serializer):
-    up_to = serializers.IntegerField(
-        allow_null=True, help_text="Highest framework seats of this band; null: no bound."
-    )
-    unit_price = Money()
-
-
-class VolumePricingSerializer(serializers.Serializer):
-    scheme = serializers.ChoiceField(choices=[PricingScheme.VOLUME.value])
-    bands = BandOutputSerializer(many=True)
-
-
-class CostSharePricingSerializer(serializers.Serializer):
-    scheme = serializers.ChoiceField(choices=[PricingScheme.COST_SHARE.value])
-    fixed_annual_cost = Money()
-    marginal_cost = Money()
-    floor = Money()
-
-
-class FlatPricingSerializer(serializers.Serializer):
-    scheme = serializers.ChoiceField(choices=[PricingScheme.FLAT.value])
-    unit_price = Money()
-
-
+# One choice per pricing scheme, told apart by "scheme"; each scheme's serializer is in its codec.
 PRICING_SCHEMA = PolymorphicProxySerializer(
     component_name="Pricing",
-    serializers={
-        PricingScheme.VOLUME.value: VolumePricingSerializer,
-        PricingScheme.COST_SHARE.value: CostSharePricingSerializer,
-        PricingScheme.FLAT.value: FlatPricingSerializer,
-    },
+    serializers=schemes.pricing_serializers(),
     resource_type_field_name="scheme",
 )
-
-
-def pricing_representation(scheme: pricing.Scheme) -> dict:
-    if isinstance(scheme, pricing.VolumeScheme):
-        return VolumePricingSerializer(
-            {"scheme": scheme.name, "bands": [vars(b) for b in scheme.bands]}
-        ).data
-    if isinstance(scheme, pricing.CostShareScheme):
-        return CostSharePricingSerializer(
-            {
-                "scheme": scheme.name,
-                "fixed_annual_cost": scheme.fixed_annual_cost,
-                "marginal_cost": scheme.marginal_cost,
-                "floor": scheme.floor,
-            }
-        ).data
-    return FlatPricingSerializer(
-        {"scheme": scheme.name, "unit_price": scheme.unit_price_value}
-    ).data
 
 
 class ServiceOutputSerializer(serializers.Serializer):
@@ -89,7 +34,7 @@ class ServiceOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(PRICING_SCHEMA)
     def get_pricing(self, service: Service) -> dict:
-        return pricing_representation(scheme_for(service))
+        return schemes.representation(schemes.scheme_for(service))
 
 
 class PriceSnapshotOutputSerializer(serializers.Serializer):
@@ -184,12 +129,12 @@ class QuoteLineOutputSerializer(serializers.Serializer):
 
 class QuoteOutputSerializer(serializers.Serializer):
     """`savings_per_year` and `savings_percent` are present only when the request gave
-    `current_cost_per_seat`."""
+    `current_cost_per_seat`; they are null when the quote has no core (desktop) seats."""
 
     lines = QuoteLineOutputSerializer(many=True)
     annual_total = Money()
     term_total = Money()
-    savings_per_year = Money(required=False)
+    savings_per_year = Money(required=False, allow_null=True)
     savings_percent = serializers.DecimalField(
         max_digits=None,
         decimal_places=1,

@@ -80,11 +80,12 @@ QUOTE_DESCRIPTION = """Price seats of one or more services now and as if the org
 * `annual_cost` = seats * `unit_price_if_joined`; `annual_total` is their sum; `term_total` =
   `annual_total` * `term_years`.
 * Savings (only when `current_cost_per_seat` is given): `savings_per_year` =
-  `current_cost_per_seat` * the quote's seats - `annual_total`, where **the quote's seats are
-  those of its largest line** (normally the core desktop), not the sum of all lines: the
-  optional extras go to the same people. `savings_percent` is that saving as a percentage of
-  today's cost, to one decimal place (null when today's cost is zero). A negative saving means
-  joining costs more.
+  `current_cost_per_seat` * the quote's core (desktop) seats - the annual cost of those core
+  seats. `current_cost_per_seat` is what the organisation pays per desktop seat today; the
+  optional extras are new services, not replacements, so they are left out (the same rule as a
+  contract's savings). Both are null when the quote has no core seats. `savings_percent` is the
+  saving as a percentage of today's cost, to one decimal place (null when today's cost is
+  zero). A negative saving means joining costs more.
 
 One line per service; seats 1 to 1,000,000; term 1 to 10 years. Nothing is stored.
 """

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from catalogue.models import PriceBand, PriceSnapshot, RepricingRequest, Service
+from catalogue.models import PriceBand, PriceSnapshot, Service
 from contracts.models import ContractLine
+from repricing.models import RepricingRequest
 
 
 def catalogue_state() -> tuple:

@@ -61,6 +61,8 @@ def quote_requests(draw) -> tuple[list[pricing.QuoteRequestLine], int, Decimal |
                 name=f"Service {i}",
                 scheme=draw(schemes),
                 framework_seats=draw(framework_seats),
+                # The first line is sometimes the core desktop, whose seats savings count.
+                is_core=i == 0 and draw(st.booleans()),
             ),
             seats=draw(quote_seats),
         )

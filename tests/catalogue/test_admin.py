@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from catalogue.models import PriceSnapshot, RepricingRequest, Service
+from catalogue.models import PriceSnapshot, Service
 from contracts.models import ContractLine
+from repricing.models import RepricingRequest
 from tests import factories
 from tests.catalogue.helpers import catalogue_state
 

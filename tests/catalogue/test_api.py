@@ -205,9 +205,11 @@ def test_quote_for_the_agency_application(api):
     ]
     assert body["annual_total"] == "3880360.00"
     assert body["term_total"] == "19401800.00"
-    # Today's cost covers the 2,000 people of the largest line: 4,800,000 - 3,880,360.
-    assert body["savings_per_year"] == "919640.00"
-    assert body["savings_percent"] == "19.2"
+    # Today's cost per desktop seat against the 2,000 core desktops (the one savings rule,
+    # README "Pricing"): 2,400 x 2,000 - 3,437,700 = 1,362,300, 28.4% of 4,800,000. (Before the
+    # rule was shared, the quote compared with every line's cost: 919,640.00, 19.2%.)
+    assert body["savings_per_year"] == "1362300.00"
+    assert body["savings_percent"] == "28.4"
 
 
 def test_quote_without_current_cost_has_no_savings(api):

@@ -17,9 +17,10 @@ from django.test import override_settings
 
 from catalogue import pricing, services
 from catalogue.caching import catalogue_changed, catalogue_version
-from catalogue.formatting import money
 from catalogue.models import CatalogueVersion, Service
-from catalogue.repricing import framework_reprice
+from core.formatting import money
+from repricing import services as repricing_services
+from repricing.services import framework_reprice
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_a_scheme_change_shows_at_once_and_its_price_after_repricing(signed_in):
     assert api_service(signed_in, "wireless")["pricing"]["scheme"] != "flat"
     signed_in.get(CATALOGUE)
 
-    services.service_update_scheme(
+    repricing_services.service_scheme_change(
         service=Service.objects.get(slug="wireless"),
         scheme=pricing.FlatScheme(unit_price_value=Decimal("12.34")),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -195,6 +197,22 @@ def test_price_history_csv_defuses_formulas(signed_in):
 
 
 @pytest.mark.parametrize(
+    "trigger", ["+", "-", "@", "\t", "\r"], ids=["plus", "minus", "at", "tab", "cr"]
+)
+def test_price_history_csv_defuses_every_formula_trigger(signed_in, trigger):
+    desktop = Service.objects.get(slug="desktop")
+    member = factories.OrganisationFactory(slug="hostile", name=f"{trigger}SUM(A1) agency")
+    factories.PriceSnapshotFactory(
+        service=desktop, reason=f"{trigger}cmd|'/C calc'!A0", caused_by=member
+    )
+    content = signed_in.get(reverse("catalogue:price-history-csv", args=["desktop"])).content
+    rows = list(csv.DictReader(io.StringIO(content.decode(), newline="")))
+    row = next(r for r in rows if r["caused_by"].endswith("SUM(A1) agency"))
+    assert row["reason"] == f"'{trigger}cmd|'/C calc'!A0"
+    assert row["caused_by"] == f"'{trigger}SUM(A1) agency"
+
+
+@pytest.mark.parametrize(
     "url", ["/catalogue/no-such-service/", "/catalogue/no-such-service/price-history.csv"]
 )
 def test_unknown_service_is_404(signed_in, url):
@@ -205,7 +223,7 @@ def test_unknown_service_is_404(signed_in, url):
 
 
 def test_framework_dashboard_with_the_demo(signed_in):
-    response = signed_in.get(reverse("catalogue:framework"))
+    response = signed_in.get(reverse("framework:framework"))
     assert response.status_code == 200
     text = text_of(response)
     assert "Standard desktop price per seat a year now £2,142.68" in text
@@ -235,7 +253,7 @@ def test_framework_dashboard_with_the_demo(signed_in):
 
 
 def test_framework_chart_labels_each_drop_with_its_member(signed_in):
-    body = signed_in.get(reverse("catalogue:framework")).content.decode()
+    body = signed_in.get(reverse("framework:framework")).content.decode()
     svg = re.search(r"<svg class=\"flex-chart\".*?</svg>", body, re.S).group(0)
     assert 'role="img"' in svg and '<title id="core-price-history-title">' in svg
     labels = re.findall(
@@ -254,14 +272,14 @@ def test_framework_savings_fall_short_of_the_aim(client, db):
     contract = factories.ContractFactory(previous_cost_per_seat="1000.00")
     factories.ContractLineFactory(contract=contract, service=desktop, seats=100)
     client.force_login(factories.ProcurementOfficerFactory())
-    text = text_of(client.get(reverse("catalogue:framework")))
+    text = text_of(client.get(reverse("framework:framework")))
     assert "£5,000.00 a year" in text
     assert "Not yet met Members pay 5.0% less: 25.0% of the way to the 20% aim." in text
 
 
 def test_framework_dashboard_with_no_members(client, db):
     client.force_login(factories.ProcurementOfficerFactory())
-    response = client.get(reverse("catalogue:framework"))
+    response = client.get(reverse("framework:framework"))
     assert response.status_code == 200
     assert "There are no members yet." in text_of(response)
 
@@ -269,7 +287,7 @@ def test_framework_dashboard_with_no_members(client, db):
 def test_framework_dashboard_shows_the_onboarding_lead_time(client, demo):
     import datetime as dt
 
-    from departments.models import ApplicationStatus, SignUpApplication
+    from applications.models import ApplicationStatus, SignUpApplication
 
     client.force_login(factories.ProcurementOfficerFactory())
     assert "No applications decided yet" in client.get("/framework/").content.decode()

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 
 from catalogue import pricing
-from catalogue.formatting import explain_scheme, money, seats
-from flexportal.charts import ChartPoint, format_date, nice_ceiling, step_chart
+from catalogue.formatting import explain_scheme
+from core.charts import ChartPoint, format_date, nice_ceiling, step_chart
+from core.formatting import money, seats
 
 D = Decimal
 
@@ -22,7 +23,9 @@ D = Decimal
         (D("2142.68"), "£2,142.68"),
         (D("2142.6"), "£2,142.60"),
         (D("0"), "£0.00"),
-        (D("-437700"), "-£437,700.00"),
+        # A true minus sign (U+2212), not a hyphen-minus: money is now worded once, in
+        # core/formatting.py, in GOV.UK style, as the contract pages always showed it.
+        (D("-437700"), "\N{MINUS SIGN}£437,700.00"),
         (D("0.125"), "£0.13"),
         (None, ""),
     ],

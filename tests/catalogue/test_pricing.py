@@ -39,7 +39,13 @@ INTRANET = FlatScheme(unit_price_value=D("25.00"))
 
 
 def priced(slug: str, scheme: pricing.Scheme, seats: int) -> pricing.PricedService:
-    return pricing.PricedService(slug=slug, name=slug.title(), scheme=scheme, framework_seats=seats)
+    return pricing.PricedService(
+        slug=slug,
+        name=slug.title(),
+        scheme=scheme,
+        framework_seats=seats,
+        is_core=slug == "desktop",
+    )
 
 
 # --- hand-computed figures ------------------------------------------------------------------
@@ -129,11 +135,13 @@ def test_quote_for_the_agency_application_by_hand():
     )
     assert result.annual_total == D("3880360.00")
     assert result.term_total == D("19401800.00")
-    # Today's cost covers 2,000 people (the largest line), not 6,000 line-seats.
-    assert result.seats == 2000
+    # Today's cost per desktop seat is compared with the 2,000 core desktops only: the extras
+    # are new services (README, "Pricing"). 4,800,000 - 3,437,700 = 1,362,300. Before the rule
+    # was shared the quote took every line's cost: 919,640.00 (19.2%).
+    assert result.core_seats == 2000
     assert result.current_annual_cost == D("4800000.00")
-    assert result.savings_per_year == D("919640.00")
-    assert result.savings_percent == D("19.2")  # 919,640 / 4,800,000 = 19.159...%
+    assert result.savings_per_year == D("1362300.00")
+    assert result.savings_percent == D("28.4")  # 1,362,300 / 4,800,000 = 28.38...%
 
 
 def test_quote_without_current_cost_has_no_savings():
@@ -145,9 +153,23 @@ def test_quote_without_current_cost_has_no_savings():
     assert result.savings_per_year is None and result.savings_percent is None
 
 
+def test_a_quote_for_extras_only_has_no_saving():
+    """The previous cost per seat is for desktops: a quote without one has nothing to compare."""
+    result = pricing.quote(
+        [pricing.QuoteRequestLine(priced("email", EMAIL, 3500), 2000)],
+        term_years=5,
+        current_cost_per_seat=D("2400.00"),
+    )
+    assert (result.current_annual_cost, result.savings_per_year, result.savings_percent) == (
+        None,
+        None,
+        None,
+    )
+
+
 def test_quote_with_zero_current_cost_has_savings_but_no_percent():
     result = pricing.quote(
-        [pricing.QuoteRequestLine(priced("intranet", INTRANET, 0), 10)],
+        [pricing.QuoteRequestLine(priced("desktop", INTRANET, 0), 10)],
         term_years=1,
         current_cost_per_seat=D("0"),
     )
@@ -310,8 +332,12 @@ def test_totals_are_the_sum_of_line_costs_to_the_penny(request_):
     for line in result.lines:
         assert line.term_cost == line.annual_cost * term
     assert result.term_total == sum(line.term_cost for line in result.lines)
-    if current is not None:
-        assert result.savings_per_year == current * result.seats - result.annual_total
+    core = [line for line in result.lines if line.service.is_core]
+    if current is not None and core:
+        core_annual = sum(line.annual_cost for line in core)
+        assert result.savings_per_year == current * result.core_seats - core_annual
+    else:
+        assert result.savings_per_year is None
 
 
 @given(quote_requests())

@@ -63,7 +63,8 @@ def test_quote_for_the_agency_application(as_user):
     assert "Email integration 2,000 £60.00 £48.00 £96,000.00 £480,000.00" in text
     assert "Human resources systems 2,000 £280.00 £173.33 £346,660.00 £1,733,300.00" in text
     assert "Total £3,880,360.00 £19,401,800.00" in text
-    assert "Saving a year £919,640.00 (19.2% less than you pay today)" in text
+    # Desktops only (README, "Pricing"); it said £919,640.00 (19.2%) before the rule was shared.
+    assert "Saving a year £1,362,300.00 (28.4% less than you pay today)" in text
 
 
 def test_quote_that_costs_more_than_today(as_user):
@@ -102,7 +103,7 @@ def test_cio_gets_apply_link_with_the_same_query_string(as_user):
     link = re.search(r'<a href="([^"]+)"[^>]*id="apply-with-quote"', body)
     assert link, "the CIO should be offered to apply"
     expected = (
-        reverse("departments:application-start")
+        reverse("applications:application-start")
         + "?seats_desktop=2000&term_years=5&current_cost_per_seat=2400"
     )
     assert html.unescape(link.group(1)) == expected

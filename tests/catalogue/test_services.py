@@ -8,8 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from catalogue import pricing, services
-from catalogue.models import PriceSnapshot, RepricingRequest, Service
+from catalogue.models import PriceSnapshot, Service
 from contracts.models import ContractLine
+from repricing import services as repricing_services
+from repricing.models import RepricingRequest
 from tests import factories
 from tests.catalogue.helpers import catalogue_state
 
@@ -22,7 +24,7 @@ def test_scheme_change_requests_repricing_in_the_same_transaction(
 ):
     desktop = Service.objects.get(slug="desktop")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.service_update_scheme(
+        repricing_services.service_scheme_change(
             service=desktop,
             scheme=pricing.CostShareScheme(
                 fixed_annual_cost=D("4100000.00"), marginal_cost=D("850.00"), floor=D("900.00")
@@ -48,7 +50,7 @@ def test_scheme_change_to_bands_not_in_force_writes_no_snapshot(
     wireless = Service.objects.get(slug="wireless")
     snapshots = PriceSnapshot.objects.filter(service=wireless).count()
     with django_capture_on_commit_callbacks(execute=True):
-        services.service_update_scheme(
+        repricing_services.service_scheme_change(
             service=wireless,
             scheme=pricing.VolumeScheme(
                 bands=(
@@ -89,14 +91,14 @@ def test_invalid_scheme_is_refused_and_nothing_changes(demo, scheme, errors):
     desktop = Service.objects.get(slug="desktop")
     before = catalogue_state()
     with pytest.raises(ValidationError) as error:
-        services.service_update_scheme(service=desktop, scheme=scheme)
+        repricing_services.service_scheme_change(service=desktop, scheme=scheme)
     assert error.value.message_dict == errors
     assert catalogue_state() == before
 
 
 def test_service_create_writes_bands_and_asks_for_a_price(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        service = services.service_create(
+        service = repricing_services.service_add(
             slug="printing",
             name="Managed printing",
             kind="extra",
@@ -116,7 +118,7 @@ def test_service_create_with_a_taken_slug_changes_nothing(db):
     factories.ServiceFactory(slug="printing", name="Printing")
     before = catalogue_state()
     with pytest.raises(ValidationError) as error:
-        services.service_create(
+        repricing_services.service_add(
             slug="printing",
             name="Other printing",
             kind="extra",

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from pytest_django.asserts import assertContains
 
 from accounts.models import User
-from contracts.exports import HEADERS, csv_lines, neutralise
 from contracts.models import ContractDownload
 from contracts.selectors import contract_queryset
+from procurement.exports import HEADERS, csv_lines, neutralise
 from tests import factories
 
 D = Decimal
@@ -154,7 +154,7 @@ def test_summary_download_is_recorded_once_served(demo, client):
 
 
 def test_a_failed_rendering_is_neither_served_nor_recorded(demo, client, monkeypatch):
-    from contracts import pdf
+    from procurement import pdf
 
     def broken(contract):
         raise RuntimeError("renderer down")

@@ -9,10 +9,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalogue.repricing import framework_reprice
 from contracts import selectors
 from contracts.models import Contract, ContractStatus
+from repricing.services import framework_reprice
 from rollout.models import WaveStatus
+from rollout.selectors import contract_rollout_status
 from tests import factories
 
 D = Decimal
@@ -141,12 +142,12 @@ def test_totals_add_every_filtered_contract_to_the_penny(priced_framework):
 
 def test_rollout_status_reads_the_waves():
     contract = factories.ContractFactory()
-    assert selectors.rollout_status(contract).summary == "No rollout plan yet"
-    assert selectors.rollout_status(contract).plan is None
+    assert contract_rollout_status(contract).summary == "No rollout plan yet"
+    assert contract_rollout_status(contract).plan is None
 
     plan = factories.RolloutPlanFactory(contract=contract)
     contract = Contract.objects.get(pk=contract.pk)
-    assert selectors.rollout_status(contract).summary == (
+    assert contract_rollout_status(contract).summary == (
         "Rollout plan started; no waves scheduled yet"
     )
     factories.WaveFactory(
@@ -165,14 +166,14 @@ def test_rollout_status_reads_the_waves():
     )
     # Every wave ends on 31 March 2026: on 1 April the three not done are overdue.
     with time_machine.travel(dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), tick=False):
-        status = selectors.rollout_status(Contract.objects.get(pk=contract.pk))
+        status = contract_rollout_status(Contract.objects.get(pk=contract.pk))
     assert status.plan == plan
     assert status.summary == (
         "1 of 4 waves done, 1 in progress, 1 blocked; 100 of 1,000 seats live (10%); "
         "3 waves overdue"
     )
     with time_machine.travel(dt.datetime(2026, 3, 31, 12, tzinfo=dt.UTC), tick=False):
-        status = selectors.rollout_status(Contract.objects.get(pk=contract.pk))
+        status = contract_rollout_status(Contract.objects.get(pk=contract.pk))
     assert status.summary == (
         "1 of 4 waves done, 1 in progress, 1 blocked; 100 of 1,000 seats live (10%)"
     )

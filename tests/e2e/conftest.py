@@ -74,7 +74,7 @@ def browser() -> Iterator:
 @pytest.fixture
 def committed_demo(transactional_db) -> None:
     """The demo data, committed so the live server's own connection sees it."""
-    from flexportal.demo import load_flex_demo
+    from demo.loader import load_flex_demo
 
     load_flex_demo(with_users=True)
 

@@ -74,7 +74,7 @@ def test_sign_up_with_the_keyboard_only(page, keyboard_cio):
     press(page, page.get_by_role("button", name="Accept and send"))
     expect(page.locator(".govuk-panel")).to_contain_text(re.compile(r"FLEX-\d{4}-\d{4}"))
 
-    from departments.models import SignUpApplication
+    from applications.models import SignUpApplication
 
     application = SignUpApplication.objects.get(organisation__slug="keyboard-agency")
     assert application.status == "submitted"

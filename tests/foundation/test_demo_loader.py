@@ -14,7 +14,15 @@ def row_counts() -> dict[str, int]:
         model._meta.label: model.objects.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"accounts", "departments", "catalogue", "contracts", "rollout", "auth"}
+        in {
+            "accounts",
+            "organisations",
+            "applications",
+            "catalogue",
+            "contracts",
+            "rollout",
+            "auth",
+        }
     }
 
 
@@ -24,15 +32,16 @@ def test_loading_twice_gives_the_same_rows(settings):
     first = row_counts()
     call_command("load_flex_demo")
     assert row_counts() == first
-    assert first["departments.Organisation"] == 6
+    assert first["organisations.Organisation"] == 6
     assert first["catalogue.Service"] == 7
     assert first["contracts.Contract"] == 4
 
 
 def test_demo_matches_the_interface(demo):
     from accounts.models import User
+    from applications.models import SignUpApplication
     from catalogue.models import Service
-    from departments.models import Organisation, SignUpApplication
+    from organisations.models import Organisation
 
     orgs = {o.slug: o for o in Organisation.objects.prefetch_related("predecessors")}
     assert orgs["cabinet-office"].desktops == 2500

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts import permissions
+from organisations.selectors import scope_organisations
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +92,8 @@ def test_rollouts_are_edited_by_the_owning_cio_and_cabinet_office(world):
 
 
 def test_scoped_querysets_match_the_object_checks(world):
+    from applications.models import SignUpApplication
     from contracts.models import Contract
-    from departments.models import SignUpApplication
     from rollout.models import RolloutPlan
 
     mine = records(world["own"])
@@ -139,14 +140,12 @@ def test_a_cio_without_an_organisation_is_not_a_cio():
 
 
 def test_prospective_organisations_are_hidden_from_other_cios(world):
-    from departments.models import Organisation
+    from organisations.models import Organisation
 
     applicant = factories.OrganisationFactory()  # prospective
-    visible_to_cio = permissions.scope_organisations(world["cio"], Organisation.objects.all())
+    visible_to_cio = scope_organisations(world["cio"], Organisation.objects.all())
     assert applicant not in visible_to_cio
     assert world["other"] in visible_to_cio
     applicant_cio = factories.CIOFactory(organisation=applicant)
-    assert applicant in permissions.scope_organisations(applicant_cio, Organisation.objects.all())
-    assert applicant in permissions.scope_organisations(
-        world["approver"], Organisation.objects.all()
-    )
+    assert applicant in scope_organisations(applicant_cio, Organisation.objects.all())
+    assert applicant in scope_organisations(world["approver"], Organisation.objects.all())

@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.db.models import F
 
 from catalogue.models import Service
-from catalogue.selectors import framework_seats_by_service, scheme_for, service_list
+from catalogue.selectors import scheme_for, service_list
 from contracts.models import ContractLine, ContractStatus
+from contracts.selectors import framework_seats_by_service
 
 
 def prices_from_scratch() -> dict[str, tuple[int, Decimal]]:

@@ -17,8 +17,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from catalogue import repricing
-from catalogue.models import PriceSnapshot, RepricingRequest, RepricingRun
+from catalogue.models import PriceSnapshot
+from repricing import services as repricing
+from repricing.models import RepricingRequest, RepricingRun
 from tests import factories
 
 from .helpers import (

@@ -12,13 +12,14 @@ from django.db import connection
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from catalogue import repricing
-from catalogue.models import PriceSnapshot, RepricingRequest, RepricingRun, Service
-from catalogue.tasks import reprice_framework, sweep_pending_repricing
+from applications import services
+from applications.models import SignUpApplication
+from catalogue.models import PriceSnapshot, Service
 from contracts.models import ContractLine
-from departments import services
-from departments.models import SignUpApplication
 from flexportal.celery import app
+from repricing import services as repricing
+from repricing.models import RepricingRequest, RepricingRun
+from repricing.tasks import reprice_framework, sweep_pending_repricing
 from tests import factories
 
 from .helpers import assert_prices_match_a_recomputation_from_scratch, lines_off_price
@@ -240,7 +241,7 @@ def test_an_approval_stands_when_the_broker_is_down_and_the_sweeper_finishes_it(
     approver = factories.UserFactory._meta.model.objects.get(username="approver")
 
     with (
-        caplog.at_level(logging.ERROR, logger="catalogue.repricing"),
+        caplog.at_level(logging.ERROR, logger="repricing.services"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.application_approve(application=application, actor=approver)
@@ -275,7 +276,7 @@ def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():
 
 def test_the_sweeper_is_scheduled_and_publishing_fails_fast(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE["sweep-pending-repricing"]
-    assert schedule["task"] == "catalogue.tasks.sweep_pending_repricing"
+    assert schedule["task"] == "repricing.tasks.sweep_pending_repricing"
     assert 0 < schedule["schedule"] <= 300
     policy = app.conf.task_publish_retry_policy
     assert policy["max_retries"] <= 2 and policy["interval_max"] <= 0.5

@@ -24,12 +24,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from catalogue import repricing
-from catalogue.models import RepricingRequest, RepricingRun, Service
+from applications import services
+from applications.models import SignUpApplication
+from catalogue.models import Service
 from contracts.models import ContractLine
-from departments import services
-from departments.models import SignUpApplication
 from flexportal.celery import app
+from repricing import services as repricing
+from repricing.models import RepricingRequest, RepricingRun
 from tests import factories
 
 from .helpers import assert_prices_match_a_recomputation_from_scratch

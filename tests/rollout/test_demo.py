@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from rollout.demo import load_rollout_demo
+from demo.rollout import load_rollout_demo
 from rollout.models import Milestone, RolloutPlan, RolloutTemplate, TemplatePhase, Wave
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,339 @@
+"""Forms of the application pages: one question a page for the CIO's journey, and the
+approver's rejection. Each form only words the rules for its page; the services enforce them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Fieldset, Size
+from django import forms
+from django.utils import timezone
+
+from catalogue.forms import SEATS_PREFIX
+from catalogue.models import Service
+from catalogue.pricing import MAX_SEATS, MAX_TERM_YEARS, MIN_TERM_YEARS
+from core.formatting import money
+from core.forms import (
+    GovukCheckboxSelectMultiple,
+    GovukDateInputWidget,
+    GovukRadioSelect,
+    PoundsField,
+    WholeNumberField,
+    gds_helper,
+    numeric_input,
+)
+from organisations.models import Organisation, OrganisationKind
+from organisations.services import organisation_name_clean, organisation_name_taken
+
+from .models import ApplicationStatus
+from .services import MAX_REASON_LENGTH, MAX_START_YEARS_AHEAD, latest_requested_start
+
+# Today's cost per seat is stored to the penny in 10 digits: at most £99,999,999.99.
+COST_MAX_WHOLE_DIGITS = 8
+COST_INVALID = "Enter an amount in pounds and pence, like 2400 or 2400.50"
+
+
+class StartDateField(DateInputField):
+    """GOV.UK date input whose messages say what is wrong with the start date."""
+
+    widget = GovukDateInputWidget
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.error_messages["required"] = "Enter the date you want the service to start"
+        self.error_messages["incomplete"] = "The start date must include a day, month and year"
+        for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):
+            subfield.validators[0].message = f"The start date's {part} must be a number"
+        for subwidget in self.widget.widgets:
+            subwidget.attrs["inputmode"] = "numeric"
+
+    def compress(self, data_list) -> dt.date | None:
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        try:
+            return dt.date(day=int(day), month=int(month), year=int(year))
+        except ValueError as exc:
+            raise forms.ValidationError(
+                "The start date must be a real date", code="invalid"
+            ) from exc
+
+
+# --- the CIO's journey --------------------------------------------------------------------
+
+
+class OrganisationChoiceForm(forms.Form):
+    OWN, NEW = "own", "new"
+
+    organisation = forms.ChoiceField(
+        label="Which organisation are you applying for?",
+        widget=GovukRadioSelect,
+        error_messages={"required": "Select which organisation you are applying for"},
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [
+            (self.OWN, organisation.name),
+            (
+                self.NEW,
+                "A new organisation that is not on Flex yet, for example one formed by a merger",
+            ),
+        ]
+        self.helper = gds_helper(
+            Field.radios("organisation", legend_size=Size.LARGE, legend_tag="h1")
+        )
+
+
+class NewOrganisationForm(forms.Form):
+    name = forms.CharField(
+        label="Full name of the organisation",
+        max_length=200,
+        error_messages={
+            "required": "Enter the full name of the organisation",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Kind of organisation",
+        choices=OrganisationKind.choices,
+        widget=GovukRadioSelect,
+        error_messages={"required": "Select the kind of organisation"},
+    )
+    staff = WholeNumberField(
+        label="Number of staff",
+        min_value=1,
+        max_value=10_000_000,
+        widget=numeric_input(),
+        error_messages={
+            "required": "Enter the number of staff",
+            "invalid": "The number of staff must be a whole number, like 2000",
+            "min_value": "The number of staff must be 1 or more",
+            "max_value": "The number of staff must be 10,000,000 or fewer",
+        },
+    )
+    desktops = WholeNumberField(
+        label="Number of desktops (optional)",
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+        widget=numeric_input(),
+        error_messages={
+            "invalid": "The number of desktops must be a whole number, like 1800",
+            "min_value": "The number of desktops must be 0 or more",
+            "max_value": "The number of desktops must be 10,000,000 or fewer",
+        },
+    )
+    predecessors = forms.MultipleChoiceField(
+        label="Organisations it replaces (optional)",
+        help_text="Select any organisations whose work the new organisation takes over.",
+        required=False,
+        widget=GovukCheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select organisations from the list"},
+    )
+
+    def __init__(self, *args, predecessors: Sequence[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["predecessors"].choices = [(o.slug, o.name) for o in predecessors]
+        self.helper = gds_helper(
+            Fieldset(
+                Field.text("name"),
+                Field.radios("kind", legend_size=Size.SMALL),
+                Field.text("staff", field_width=10),
+                Field.text("desktops", field_width=10),
+                Field.checkboxes("predecessors", legend_size=Size.SMALL, small=True),
+                legend="Tell us about the new organisation",
+                legend_size=Size.LARGE,
+                legend_tag="h1",
+            )
+        )
+
+    def clean_name(self) -> str:
+        name = organisation_name_clean(self.cleaned_data["name"])
+        if organisation_name_taken(name):
+            raise forms.ValidationError(
+                "An organisation with this name already exists: apply for it instead"
+            )
+        return name
+
+
+class ServicesForm(forms.Form):
+    """Seats per service, `seats_<slug>`; blank means the service is not wanted."""
+
+    def __init__(self, *args, services: Sequence[Service], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.services = list(services)
+        for service in self.services:
+            price = (
+                f"{money(service.current_unit_price)} per seat a year today"
+                if service.current_unit_price is not None
+                else ""
+            )
+            self.fields[SEATS_PREFIX + service.slug] = WholeNumberField(
+                label=service.name,
+                help_text=price,
+                required=False,
+                min_value=1,
+                max_value=MAX_SEATS,
+                widget=numeric_input(),
+                error_messages={
+                    "invalid": f"Seats of {service.name.lower()} must be a whole number, like 2000",
+                    "min_value": f"Seats of {service.name.lower()} must be 1 or more, or leave it blank",
+                    "max_value": f"Seats of {service.name.lower()} must be {MAX_SEATS:,} or fewer",
+                },
+            )
+        self.helper = gds_helper(
+            Fieldset(
+                *(Field.text(SEATS_PREFIX + s.slug, field_width=10) for s in self.services),
+                legend="How many seats of each service do you need?",
+                legend_size=Size.LARGE,
+                legend_tag="h1",
+            )
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.errors and self.services and not self.seats():
+            # On the first input, so the error summary links to where to start typing.
+            self.add_error(
+                SEATS_PREFIX + self.services[0].slug,
+                forms.ValidationError(
+                    "Enter the number of seats for at least one service", code="required"
+                ),
+            )
+        return data
+
+    def seats(self) -> dict[str, int]:
+        return {
+            s.slug: self.cleaned_data[SEATS_PREFIX + s.slug]
+            for s in self.services
+            if self.cleaned_data.get(SEATS_PREFIX + s.slug)
+        }
+
+
+class TermForm(forms.Form):
+    term_years = WholeNumberField(
+        label="How many years do you want the contract to run for?",
+        help_text=f"Between {MIN_TERM_YEARS} and {MAX_TERM_YEARS} years.",
+        min_value=MIN_TERM_YEARS,
+        max_value=MAX_TERM_YEARS,
+        widget=numeric_input(),
+        error_messages={
+            "required": "Enter how many years you want the contract to run for",
+            "invalid": "The contract term must be a whole number of years, like 5",
+            "min_value": f"The contract term must be at least {MIN_TERM_YEARS} year",
+            "max_value": f"The contract term must be {MAX_TERM_YEARS} years or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("term_years", label_size=Size.LARGE, label_tag="h1", field_width=3)
+        )
+
+
+class StartDateForm(forms.Form):
+    requested_start = StartDateField(
+        label="When do you want the service to start?",
+        help_text="For example, 1 4 2027. It must be within the next "
+        f"{MAX_START_YEARS_AHEAD} years.",
+        require_all_fields=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field(
+                "requested_start",
+                context={"legend_size": "govuk-fieldset__legend--l", "legend_tag": "h1"},
+            )
+        )
+
+    def clean_requested_start(self) -> dt.date:
+        start = self.cleaned_data["requested_start"]
+        today = timezone.localdate()
+        if start < today:
+            raise forms.ValidationError("The start date must be today or in the future")
+        if start > latest_requested_start(today):
+            raise forms.ValidationError(
+                f"The start date must be within {MAX_START_YEARS_AHEAD} years from today"
+            )
+        return start
+
+
+class CurrentCostForm(forms.Form):
+    current_cost_per_seat = PoundsField(
+        label="How much do you pay per desktop seat a year today? (optional)",
+        help_text="In pounds, for example 2400. We use it to show your saving; leave it blank "
+        "if you do not know.",
+        required=False,
+        max_digits=COST_MAX_WHOLE_DIGITS + 2,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        # Too many digits reads as "not an amount", as it always has on this page.
+        error_messages={
+            "invalid": COST_INVALID,
+            "max_decimal_places": COST_INVALID,
+            "max_digits": COST_INVALID,
+            "max_whole_digits": COST_INVALID,
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text(
+                "current_cost_per_seat", label_size=Size.LARGE, label_tag="h1", field_width=10
+            )
+        )
+
+
+# --- Cabinet Office -----------------------------------------------------------------------
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you rejecting this application?",
+        help_text="The applicant's CIO is sent this reason by email.",
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter the reason for rejecting the application",
+            "max_length": f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("reason", label_size=Size.LARGE, label_tag="h1"))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing the application? (optional)",
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer"
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("reason", label_size=Size.MEDIUM))
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[(s.value, s.label) for s in ApplicationStatus if s != ApplicationStatus.DRAFT],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.select("status"))

@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class SignUpApplication(models.Model):
+    """An organisation's application to join Flex, decided by a Cabinet Office approver."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(
+        max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    term_years = models.PositiveSmallIntegerField()
+    requested_start = models.DateField()
+    current_cost_per_seat = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(blank=True)
+    contract = models.OneToOneField(
+        "contracts.Contract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="application",
+        help_text="The contract its approval created.",
+    )
+
+    class Meta:
+        ordering = ["submitted_at", "created_at"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="application_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_years__gte=1, term_years__lte=10), name="application_term_1_to_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(current_cost_per_seat__isnull=True) | Q(current_cost_per_seat__gte=0),
+                name="application_current_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="application_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "rejected"])
+                | Q(decided_at__isnull=False, decided_by__isnull=False),
+                name="application_decided_has_decider",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="application_rejection_has_reason",
+            ),
+            # One live application per organisation at a time.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status__in=["draft", "submitted"]),
+                name="application_one_open_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ApplicationLine(models.Model):
+    """Seats of one service asked for in a sign-up application."""
+
+    application = models.ForeignKey(
+        SignUpApplication, on_delete=models.CASCADE, related_name="lines"
+    )
+    service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="+")
+    seats = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["service__kind", "service__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "service"], name="application_line_one_per_service"
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1, seats__lte=1_000_000), name="application_line_seats_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seats} seats of {self.service_id}"
+
+
+class ApplicationAction(models.TextChoices):
+    CREATED = "created", "Created"
+    SUBMITTED = "submitted", "Submitted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class ApplicationEvent(models.Model):
+    """Append-only audit trail of an application: who did what, and when."""
+
+    application = models.ForeignKey(
+        SignUpApplication, on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=ApplicationAction.choices)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,374 @@
+"""Writes to sign-up applications: one function per transition.
+
+    draft -> submitted -> approved | rejected | withdrawn
+
+Every transition locks the application row (so two concurrent requests cannot both make the
+same move), checks the move is allowed from the current status and that the actor may make it
+(accounts.permissions), and writes an ApplicationEvent in the same transaction. Refusals raise
+before anything is written:
+
+- PermissionDenied: the actor may not make this move (HTTP 403);
+- TransitionNotAllowed: the application's status does not allow it (HTTP 409);
+- ValidationError: bad input, e.g. a rejection without a reason (HTTP 400).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import User
+from catalogue.models import Service
+from catalogue.pricing import MAX_SEATS, MAX_TERM_YEARS, MIN_TERM_YEARS
+from contracts import services as contract_services
+from contracts.models import ContractKind
+from core.dates import add_years
+from core.errors import Conflict
+from core.references import reference_next
+from organisations.models import MembershipStatus, Organisation
+from organisations.services import (
+    organisation_create,
+    organisation_lock,
+    organisation_membership_start,
+)
+from repricing.services import repricing_request
+
+from . import selectors
+from .emails import application_decision_email_send_on_commit
+from .models import (
+    ApplicationAction,
+    ApplicationEvent,
+    ApplicationLine,
+    ApplicationStatus,
+    SignUpApplication,
+)
+
+REFERENCE_PREFIX = "FLEX"
+MAX_START_YEARS_AHEAD = 3
+MAX_REASON_LENGTH = 2000
+
+
+class TransitionNotAllowed(Conflict):
+    """The application's current status does not allow the move (HTTP 409)."""
+
+
+@dataclass(frozen=True)
+class LineInput:
+    service: Service
+    seats: int
+
+
+@dataclass(frozen=True)
+class NewOrganisationInput:
+    """An organisation that does not exist yet (for example one formed by a merger),
+    described by the CIO applying for it."""
+
+    name: str
+    kind: str
+    staff: int
+    desktops: int | None = None
+    predecessors: tuple[Organisation, ...] = ()
+
+
+# --- create -------------------------------------------------------------------------------
+
+
+def application_terms_validate(
+    *,
+    lines: Sequence[LineInput],
+    term_years: int,
+    requested_start: dt.date,
+    current_cost_per_seat: Decimal | None,
+    today: dt.date | None = None,
+) -> None:
+    """The rules an application's terms keep, as field errors (forms and serializers repeat
+    them only to word the message for their own fields)."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if not lines:
+        errors["lines"] = ["Choose at least one service and enter its number of seats."]
+    elif len({line.service.pk for line in lines}) != len(lines):
+        errors["lines"] = ["Enter each service only once."]
+    elif any(not 1 <= line.seats <= MAX_SEATS for line in lines):
+        errors["lines"] = [f"Seats must be between 1 and {MAX_SEATS:,} for each service."]
+    elif any(not line.service.active for line in lines):
+        errors["lines"] = ["A chosen service is no longer offered."]
+    if not MIN_TERM_YEARS <= term_years <= MAX_TERM_YEARS:
+        errors["term_years"] = [
+            f"The term must be between {MIN_TERM_YEARS} and {MAX_TERM_YEARS} years."
+        ]
+    if requested_start < today:
+        errors["requested_start"] = ["The start date must be today or in the future."]
+    elif requested_start > latest_requested_start(today):
+        errors["requested_start"] = [
+            f"The start date must be within {MAX_START_YEARS_AHEAD} years from today."
+        ]
+    if current_cost_per_seat is not None and current_cost_per_seat < 0:
+        errors["current_cost_per_seat"] = ["Enter a cost of £0 or more."]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor: User,
+    lines: Sequence[LineInput],
+    term_years: int,
+    requested_start: dt.date,
+    current_cost_per_seat: Decimal | None = None,
+    new_organisation: NewOrganisationInput | None = None,
+    at: dt.datetime | None = None,
+) -> SignUpApplication:
+    """A draft application for the actor's organisation, or for a new organisation it
+    describes. A new organisation is created as prospective and the CIO then acts for it
+    (their account moves to it), since only an organisation's own CIO may submit its
+    application. `at` (default now) dates records brought in from elsewhere, such as the demo."""
+    if not permissions.can_apply(actor):
+        raise PermissionDenied("Only a chief information officer can apply to join Flex.")
+    application_terms_validate(
+        lines=lines,
+        term_years=term_years,
+        requested_start=requested_start,
+        current_cost_per_seat=current_cost_per_seat,
+    )
+    if new_organisation is not None:
+        organisation = organisation_create(
+            name=new_organisation.name,
+            kind=new_organisation.kind,
+            staff=new_organisation.staff,
+            desktops=new_organisation.desktops,
+            predecessors=new_organisation.predecessors,
+        )
+        actor.organisation = organisation
+        actor.save(update_fields=["organisation"])
+    else:
+        # The row lock serialises two applications for the same organisation, so the
+        # "one open application" check below cannot be raced.
+        organisation = organisation_lock(organisation_id=actor.organisation_id)
+    if organisation.membership_status == MembershipStatus.DISSOLVED:
+        raise TransitionNotAllowed(
+            f"{organisation.name} has been dissolved, so it cannot apply to join Flex."
+        )
+    open_application = selectors.organisation_open_application(organisation_id=organisation.pk)
+    if open_application is not None:
+        raise TransitionNotAllowed(
+            f"{organisation.name} already has an open application, {open_application.reference}."
+        )
+    now = at or timezone.now()
+    application = SignUpApplication(
+        reference=reference_next(
+            prefix=REFERENCE_PREFIX, year=timezone.localdate(now).year, model=SignUpApplication
+        ),
+        organisation=organisation,
+        status=ApplicationStatus.DRAFT,
+        term_years=term_years,
+        requested_start=requested_start,
+        current_cost_per_seat=current_cost_per_seat,
+        created_by=actor,
+    )
+    application.full_clean()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:
+        # The organisation row lock makes this unreachable for applications made through
+        # this function; the constraint still has the last word over any other writer.
+        if selectors.organisation_open_application(organisation_id=organisation.pk) is None:
+            raise
+        raise TransitionNotAllowed(f"{organisation.name} already has an open application.") from exc
+    ApplicationLine.objects.bulk_create(
+        ApplicationLine(application=application, service=line.service, seats=line.seats)
+        for line in lines
+    )
+    detail = ", ".join(f"{line.service.name}: {line.seats:,} seats" for line in lines)
+    if new_organisation is not None:
+        detail = f"New organisation {organisation.name}. {detail}"
+    _event(
+        application=application,
+        actor=actor,
+        action=ApplicationAction.CREATED,
+        at=now,
+        detail=detail,
+    )
+    return application
+
+
+# --- transitions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_submit(
+    *, application: SignUpApplication, actor: User, at: dt.datetime | None = None
+) -> SignUpApplication:
+    application = _lock(application)
+    if not permissions.can_edit_application(actor, application):
+        raise PermissionDenied("Only the applying organisation's CIO can submit its application.")
+    _require_status(application, {ApplicationStatus.DRAFT}, "submitted")
+    now = at or timezone.now()
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_at = now
+    application.save(update_fields=["status", "submitted_at"])
+    _event(application=application, actor=actor, action=ApplicationAction.SUBMITTED, at=now)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(
+    *, application: SignUpApplication, actor: User, reason: str = ""
+) -> SignUpApplication:
+    application = _lock(application)
+    if not permissions.can_edit_application(actor, application):
+        raise PermissionDenied("Only the applying organisation's CIO can withdraw its application.")
+    reason = _clean_reason(reason, required=False)
+    _require_status(application, {ApplicationStatus.SUBMITTED}, "withdrawn")
+    now = timezone.now()
+    application.status = ApplicationStatus.WITHDRAWN
+    application.reason = reason
+    application.save(update_fields=["status", "reason"])
+    _event(
+        application=application,
+        actor=actor,
+        action=ApplicationAction.WITHDRAWN,
+        at=now,
+        detail=reason,
+    )
+    return application
+
+
+@transaction.atomic
+def application_approve(*, application: SignUpApplication, actor: User) -> SignUpApplication:
+    """Approve: the organisation becomes an active member, its contract is created at the
+    "if joined" prices, and a repricing is requested so every member's price falls too —
+    all or nothing."""
+    application = _lock(application)
+    _require_decider(application, actor)
+    _require_status(application, {ApplicationStatus.SUBMITTED}, "approved")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    application.status = ApplicationStatus.APPROVED
+    application.decided_at = now
+    application.decided_by = actor
+    application.save(update_fields=["status", "decided_at", "decided_by"])
+
+    organisation = organisation_lock(organisation_id=application.organisation_id)
+    organisation_membership_start(organisation=organisation, on=today)
+    application.organisation = organisation
+    contract = contract_services.contract_create(
+        organisation=organisation,
+        kind=ContractKind.PLATFORM,
+        lines=[
+            contract_services.LineInput(service=line.service, seats=line.seats)
+            for line in application.lines.select_related("service").prefetch_related(
+                "service__bands"
+            )
+        ],
+        signed_on=today,
+        start_date=max(application.requested_start, today),
+        term_years=application.term_years,
+        previous_cost_per_seat=application.current_cost_per_seat,
+    )
+    application.contract = contract
+    application.save(update_fields=["contract"])
+    repricing_request(reason=f"{organisation.display_name} joined", caused_by=organisation)
+    _event(
+        application=application,
+        actor=actor,
+        action=ApplicationAction.APPROVED,
+        at=now,
+        detail=f"Contract {contract.reference} created.",
+    )
+    application_decision_email_send_on_commit(application_id=application.pk)
+    return application
+
+
+@transaction.atomic
+def application_reject(
+    *, application: SignUpApplication, actor: User, reason: str
+) -> SignUpApplication:
+    application = _lock(application)
+    _require_decider(application, actor)
+    reason = _clean_reason(reason, required=True)
+    _require_status(application, {ApplicationStatus.SUBMITTED}, "rejected")
+    now = timezone.now()
+    application.status = ApplicationStatus.REJECTED
+    application.decided_at = now
+    application.decided_by = actor
+    application.reason = reason
+    application.save(update_fields=["status", "decided_at", "decided_by", "reason"])
+    _event(
+        application=application,
+        actor=actor,
+        action=ApplicationAction.REJECTED,
+        at=now,
+        detail=reason,
+    )
+    application_decision_email_send_on_commit(application_id=application.pk)
+    return application
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _lock(application: SignUpApplication) -> SignUpApplication:
+    """The application re-read under a row lock: a second concurrent request waits here,
+    then sees the status the first one left."""
+    return SignUpApplication.objects.select_for_update().get(pk=application.pk)
+
+
+def _require_status(
+    application: SignUpApplication, allowed: set[ApplicationStatus], becoming: str
+) -> None:
+    if application.status not in allowed:
+        raise TransitionNotAllowed(
+            f"Application {application.reference} is {application.get_status_display().lower()},"
+            f" so it cannot be {becoming}."
+        )
+
+
+def _require_decider(application: SignUpApplication, actor: User) -> None:
+    if permissions.can_decide_application(actor, application):
+        return
+    if permissions.is_approver(actor):
+        raise PermissionDenied(
+            "You cannot decide an application from your own organisation: "
+            "another approver must decide it."
+        )
+    raise PermissionDenied("Only Cabinet Office approvers can approve or reject applications.")
+
+
+def _clean_reason(reason: str, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ValidationError({"reason": ["Enter the reason for rejecting the application."]})
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError(
+            {"reason": [f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer."]}
+        )
+    return reason
+
+
+def _event(
+    *,
+    application: SignUpApplication,
+    actor: User,
+    action: ApplicationAction,
+    at: dt.datetime,
+    detail: str = "",
+) -> ApplicationEvent:
+    return ApplicationEvent.objects.create(
+        application=application, at=at, actor=actor, action=action, detail=detail
+    )
+
+
+def latest_requested_start(today: dt.date) -> dt.date:
+    """The latest start an application may ask for: MAX_START_YEARS_AHEAD years from today
+    (from 29 February, the 28th)."""
+    return add_years(today, MAX_START_YEARS_AHEAD)

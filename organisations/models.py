@@ -1,0 +1,50 @@
+from django.db import models
+from django.db.models import Q
+
+
+class OrganisationKind(models.TextChoices):
+    MINISTERIAL = "ministerial", "Ministerial department"
+    NON_MINISTERIAL = "non_ministerial", "Non-ministerial department"
+    AGENCY = "agency", "Agency"
+    OTHER = "other", "Other public body"
+
+
+class MembershipStatus(models.TextChoices):
+    PROSPECTIVE = "prospective", "Not yet a member"
+    ACTIVE = "active", "Active member"
+    FORMER = "former", "Former member"
+    DISSOLVED = "dissolved", "Dissolved"
+
+
+class Organisation(models.Model):
+    """A public-sector body that is, or may become, a member of the Flex framework."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=30, blank=True, help_text="e.g. DIUS")
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    staff = models.PositiveIntegerField()
+    desktops = models.PositiveIntegerField(null=True, blank=True)
+    membership_status = models.CharField(
+        max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.PROSPECTIVE
+    )
+    joined_on = models.DateField(null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self", symmetrical=False, related_name="successors", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(membership_status="active") | Q(joined_on__isnull=False),
+                name="organisation_active_has_joined_on",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name

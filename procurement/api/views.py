@@ -1,0 +1,141 @@
+"""The contract API: list, one contract, its summary PDF, and CSV/XLSX of the filtered list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, generics
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contracts import selectors
+
+from .. import exports, pdf
+from ..filters import ContractFilter
+from .serializers import ContractOutputSerializer
+
+BAD_FILTERS = OpenApiResponse(description='A filter value is not valid: `{"field": ["message"]}`.')
+NOT_FOUND = OpenApiResponse(description="No such contract, or one the caller may not see.")
+
+
+class JsonErrorsNegotiation(BaseContentNegotiation):
+    """Downloads answer with a file, or with JSON errors whatever the client accepts: strict
+    negotiation would refuse `Accept: text/csv` (406) before the file is made."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ContractFilterMixin:
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ContractFilter
+
+    def get_queryset(self):
+        return selectors.contracts_visible(user=self.request.user)
+
+    def valid_filterset(self) -> ContractFilter:
+        filterset = ContractFilter(
+            self.request.query_params, queryset=self.get_queryset(), request=self.request
+        )
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        return filterset
+
+
+@extend_schema(tags=["contracts"])
+class ContractListApi(ContractFilterMixin, generics.ListAPIView):
+    """Contracts the caller may see: a CIO their own organisation's, procurement officers and
+    Cabinet Office staff all."""
+
+    serializer_class = ContractOutputSerializer
+
+    @extend_schema(responses={200: ContractOutputSerializer(many=True), 400: BAD_FILTERS})
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["contracts"])
+class ContractDetailApi(APIView):
+    @extend_schema(responses={200: ContractOutputSerializer, 404: NOT_FOUND})
+    def get(self, request: Request, reference: str) -> Response:
+        contract = selectors.contract_get(user=request.user, reference=reference)
+        return Response(ContractOutputSerializer(contract).data)
+
+
+@extend_schema(tags=["contracts"])
+class ContractSummaryPdfApi(APIView):
+    content_negotiation_class = JsonErrorsNegotiation
+
+    @extend_schema(
+        operation_id="contracts_summary_pdf",
+        summary="One-page contract summary (tagged PDF)",
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The summary as a PDF/UA-1 document."
+            ),
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, reference: str) -> HttpResponse:
+        contract = selectors.contract_get(user=request.user, reference=reference)
+        return pdf.summary_pdf_response(user=request.user, contract=contract)
+
+
+# The filtered list as a file: subclasses set `respond` (an `exports` response maker) and
+# describe their file in the schema. A comment, not a docstring: drf-spectacular would publish
+# a docstring as both exports' description.
+class ContractExportApi(ContractFilterMixin, generics.GenericAPIView):
+    content_negotiation_class = JsonErrorsNegotiation
+    pagination_class = None
+    respond: Callable[..., HttpResponse]
+
+    def get(self, request: Request) -> HttpResponse:
+        filterset = self.valid_filterset()
+        return self.respond(
+            user=request.user, contracts=filterset.qs, filters=filterset.canonical_params()
+        )
+
+
+@extend_schema(tags=["contracts"])
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="contracts_export_csv",
+        summary="The filtered contract list as CSV (streamed)",
+        filters=True,
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="UTF-8 CSV with a header row."
+            ),
+            400: BAD_FILTERS,
+        },
+    )
+)
+class ContractExportCsvApi(ContractExportApi):
+    respond = staticmethod(exports.csv_response)
+
+
+@extend_schema(tags=["contracts"])
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="contracts_export_xlsx",
+        summary="The filtered contract list as an Excel workbook",
+        filters=True,
+        responses={
+            (200, exports.XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="One sheet, one row per contract."
+            ),
+            400: BAD_FILTERS,
+        },
+    )
+)
+class ContractExportXlsxApi(ContractExportApi):
+    respond = staticmethod(exports.xlsx_response)

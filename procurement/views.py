@@ -1,0 +1,158 @@
+"""Contract pages and downloads: find contracts, read one, take away a summary or a list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts import permissions
+from contracts import selectors
+from core.pagination import govuk_pagination, query_string
+from rollout.selectors import contract_rollout_status
+
+from . import exports, pdf
+from .filters import DEFAULT_SORT, ContractFilter
+
+PAGE_SIZE = 25
+DOWNLOAD_LOG_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class SortHeader:
+    label: str
+    key: str
+    numeric: bool
+    url: str
+    aria_sort: str
+
+
+# (sort key, column heading, numeric)
+LIST_COLUMNS = (
+    ("reference", "Reference", False),
+    ("organisation", "Organisation", False),
+    ("kind", "Kind", False),
+    ("status", "Status", False),
+    ("signed_on", "Signed on", False),
+    ("term_years", "Term", True),
+    ("annual_value", "Annual value now", True),
+    ("total_value", "Total value now", True),
+)
+
+
+def _sort_headers(params: dict[str, str]) -> list[SortHeader]:
+    current = params.get("sort", DEFAULT_SORT)
+    headers = []
+    for key, label, numeric in LIST_COLUMNS:
+        if current == key:
+            aria, next_sort = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            aria, next_sort = "descending", key
+        else:
+            # Figures and dates read best largest or latest first.
+            aria, next_sort = "none", f"-{key}" if numeric or key == "signed_on" else key
+        headers.append(
+            SortHeader(label, key, numeric, query_string(params, sort=next_sort, page=None), aria)
+        )
+    return headers
+
+
+def _filterset(request: HttpRequest) -> ContractFilter:
+    return ContractFilter(
+        request.GET, queryset=selectors.contracts_visible(user=request.user), request=request
+    )
+
+
+def _list_page(
+    request: HttpRequest, filterset: ContractFilter, *, status: int = 200
+) -> HttpResponse:
+    context: dict = {
+        "form": filterset.form,
+        "can_see_download_log": permissions.can_see_download_log(request.user),
+    }
+    if filterset.is_valid():
+        params = filterset.canonical_params()
+        contracts = filterset.qs
+        page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(
+            params=params,
+            page=page,
+            rows=[(contract, selectors.figures_for(contract)) for contract in page.object_list],
+            totals=selectors.contract_totals(contracts) if page.paginator.count else None,
+            headers=_sort_headers(params),
+            pagination=govuk_pagination(page, params),
+            download_query=query_string(params),
+        )
+    return render(request, "contracts/contract_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def contract_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, _filterset(request))
+
+
+@login_required
+@require_GET
+def contract_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    contract = selectors.contract_get(user=request.user, reference=reference)
+    figures = selectors.figures_for(contract)
+    return render(
+        request,
+        "contracts/contract_detail.html",
+        {
+            "contract": contract,
+            "figures": figures,
+            "lines": list(zip(contract.lines.all(), figures.lines, strict=True)),
+            "price_history": selectors.price_history(contract),
+            "rollout": contract_rollout_status(contract),
+        },
+    )
+
+
+@login_required
+@require_GET
+def contract_summary_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    contract = selectors.contract_get(user=request.user, reference=reference)
+    return pdf.summary_pdf_response(user=request.user, contract=contract)
+
+
+def _export(request: HttpRequest, respond: Callable[..., HttpResponse]) -> HttpResponse:
+    """The filtered list as a file made by `respond`, or the list page with its errors."""
+    filterset = _filterset(request)
+    if not filterset.is_valid():
+        return _list_page(request, filterset, status=400)
+    return respond(user=request.user, contracts=filterset.qs, filters=filterset.canonical_params())
+
+
+@login_required
+@require_GET
+def contract_export_csv(request: HttpRequest) -> HttpResponse:
+    return _export(request, exports.csv_response)
+
+
+@login_required
+@require_GET
+def contract_export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _export(request, exports.xlsx_response)
+
+
+@login_required
+@require_GET
+def download_log(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_see_download_log(request.user):
+        raise PermissionDenied
+    page = Paginator(selectors.download_log(), DOWNLOAD_LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "contracts/download_log.html",
+        {"page": page, "pagination": govuk_pagination(page, {})},
+    )

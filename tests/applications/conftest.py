@@ -1,0 +1,84 @@
+"""Fixtures of the application tests: the demo world at a fixed moment, and a way to see
+that a refused write changed nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from applications.models import ApplicationEvent, ApplicationLine, SignUpApplication
+from catalogue.models import Service
+from contracts.models import Contract, ContractLine
+from organisations.models import Organisation
+from repricing.models import RepricingRequest
+
+LONDON = ZoneInfo("Europe/London")
+# The tests' "now": a Sunday in November 2026, after every demo contract was signed.
+NOW = dt.datetime(2026, 11, 22, 10, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def frozen_now():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def world(frozen_now, demo):
+    """The demo data, loaded at NOW: FLEX-2026-0001 from the agency, submitted 12 days ago."""
+    User = get_user_model()
+    return {
+        "agency_application": SignUpApplication.objects.get(reference="FLEX-2026-0001"),
+        "cio_agency": User.objects.get(username="cio-agency"),
+        "cio_dius": User.objects.get(username="cio-dius"),
+        "cio_ons": User.objects.get(username="cio-ons"),
+        "approver": User.objects.get(username="approver"),
+        "procurement": User.objects.get(username="procurement"),
+        "admin": User.objects.get(username="admin"),
+    }
+
+
+def database_state() -> dict:
+    """Everything an application transition could write, to compare before and after a
+    refusal."""
+    return {
+        "applications": list(
+            SignUpApplication.objects.order_by("pk").values(
+                "reference", "status", "submitted_at", "decided_at", "decided_by", "reason"
+            )
+        ),
+        "lines": list(ApplicationLine.objects.order_by("pk").values("service", "seats")),
+        "events": ApplicationEvent.objects.count(),
+        "organisations": list(
+            Organisation.objects.order_by("pk").values("slug", "membership_status", "joined_on")
+        ),
+        "contracts": Contract.objects.count(),
+        "contract_lines": list(
+            ContractLine.objects.order_by("pk").values_list("current_unit_price", flat=True)
+        ),
+        "repricing_requests": RepricingRequest.objects.count(),
+        "prices": list(
+            Service.objects.order_by("pk").values_list("framework_seats", "current_unit_price")
+        ),
+        "users": list(
+            get_user_model().objects.order_by("pk").values_list("organisation", flat=True)
+        ),
+    }
+
+
+@pytest.fixture
+def unchanged():
+    """`with unchanged(): refused_call()` asserts the call wrote nothing."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def check():
+        before = database_state()
+        yield
+        assert database_state() == before
+
+    return check
