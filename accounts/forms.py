@@ -2,7 +2,7 @@ from crispy_forms_gds.layout import Button, Field, Fluid
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from core.forms import gds_helper
+from core.forms import bound_sign_in, gds_helper, text_errors
 
 
 class LoginForm(AuthenticationForm):
@@ -15,8 +15,14 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].error_messages = {"required": "Enter your username"}
-        self.fields["password"].error_messages = {"required": "Enter your password"}
+        self.fields["username"].error_messages = text_errors(
+            "Your username",
+            max_length=self.fields["username"].max_length,
+            required="Enter your username",
+        )
+        self.fields["password"].error_messages = text_errors(
+            "Your password", required="Enter your password"
+        )
         self.fields["username"].widget = forms.TextInput(
             attrs={"autocomplete": "username", "spellcheck": "false"}
         )
@@ -25,3 +31,4 @@ class LoginForm(AuthenticationForm):
             Field.text("password", field_width=Fluid.ONE_THIRD),
             Button("submit", "Sign in"),
         )
+        bound_sign_in(self)

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from knox.models import AbstractAuthToken
 
 
 class Role(models.TextChoices):
@@ -24,3 +25,20 @@ class User(AbstractUser):
 
     class Meta:
         db_table = "accounts_user"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox: only a digest of the key is stored, and it expires),
+    valid only while the password it was issued under is unchanged (accounts/authentication.py).
+    A client gets one per sign-in; signing out with DELETE revokes only its own."""
+
+    password_fingerprint = models.CharField(
+        max_length=64, help_text="Fingerprint of the user's password when the token was issued."
+    )
+
+    class Meta:
+        db_table = "accounts_api_token"
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.token_key}… of {self.user_id}"

@@ -4,13 +4,17 @@ Rules (docs/interface.md, "Who sees what"): anyone signed in sees the catalogue 
 sees and acts on their own organisation's applications, contracts and rollouts only; approvers
 see and decide all applications (never their own organisation's); procurement officers read all
 contracts and downloads; Cabinet Office staff run the catalogue and see everything.
+
+A CIO who applies for a new organisation stays in their own until the application is approved;
+meanwhile they may see, submit and withdraw that one application as its creator (it is for an
+organisation not yet a member, with nobody in it to act for it), and nobody else's.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Role
 
@@ -20,6 +24,10 @@ if TYPE_CHECKING:
     from accounts.models import User
 
     AnyUser = User | AnonymousUser
+
+# organisations.models.MembershipStatus.PROSPECTIVE, by value: accounts sits below
+# organisations (tests/applications/test_prospective_applicant.py keeps the two in step).
+PROSPECTIVE = "prospective"
 
 
 def _groups(user: AnyUser) -> frozenset[str]:
@@ -75,13 +83,35 @@ def owns(user: AnyUser, organisation_id: int | None) -> bool:
 # --- sign-up applications -----------------------------------------------------------------
 
 
+def applied_for_prospective(user: AnyUser, organisation) -> bool:
+    """`user` applies for `organisation` from outside it: a new organisation, not yet a member,
+    that they described (their account moves to it when the application is approved)."""
+    return (
+        organisation.membership_status == PROSPECTIVE and user.organisation_id != organisation.pk  # type: ignore[union-attr]
+    )
+
+
+def _is_prospective_applicant(user: AnyUser, application) -> bool:
+    """The CIO who created `application` for a new organisation they are not yet in."""
+    return (
+        application.created_by_id == user.pk
+        and is_cio(user)
+        and applied_for_prospective(user, application.organisation)
+    )
+
+
 def can_see_application(user: AnyUser, application) -> bool:
-    return is_approver(user) or owns(user, application.organisation_id)
+    return (
+        is_approver(user)
+        or owns(user, application.organisation_id)
+        or _is_prospective_applicant(user, application)
+    )
 
 
 def can_edit_application(user: AnyUser, application) -> bool:
-    """Submit or withdraw: the applicant organisation's CIO only."""
-    return owns(user, application.organisation_id)
+    """Submit or withdraw: the applicant organisation's CIO, or for a new organisation the CIO
+    who applied for it."""
+    return owns(user, application.organisation_id) or _is_prospective_applicant(user, application)
 
 
 def can_decide_application(user: AnyUser, application) -> bool:
@@ -99,7 +129,10 @@ def scope_applications(user: AnyUser, queryset: QuerySet) -> QuerySet:
     if is_approver(user):
         return queryset
     if is_cio(user):
-        return queryset.filter(organisation_id=user.organisation_id)  # type: ignore[union-attr]
+        return queryset.filter(
+            Q(organisation_id=user.organisation_id)  # type: ignore[union-attr]
+            | Q(created_by_id=user.pk, organisation__membership_status=PROSPECTIVE)
+        )
     return queryset.none()
 
 

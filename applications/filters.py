@@ -8,7 +8,10 @@ from .models import ApplicationStatus, SignUpApplication
 
 
 class ApplicationFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
+    status = django_filters.ChoiceFilter(
+        choices=ApplicationStatus.choices,
+        error_messages={"invalid_choice": "Select a status from the list"},
+    )
 
     class Meta:
         model = SignUpApplication

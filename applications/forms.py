@@ -21,8 +21,10 @@ from core.forms import (
     GovukRadioSelect,
     PoundsField,
     WholeNumberField,
+    four_digit_year,
     gds_helper,
     numeric_input,
+    text_errors,
 )
 from organisations.models import Organisation, OrganisationKind
 from organisations.services import organisation_name_clean, organisation_name_taken
@@ -44,8 +46,12 @@ class StartDateField(DateInputField):
         super().__init__(**kwargs)
         self.error_messages["required"] = "Enter the date you want the service to start"
         self.error_messages["incomplete"] = "The start date must include a day, month and year"
+        self.error_messages["invalid"] = "The start date must be a real date"
         for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):
             subfield.validators[0].message = f"The start date's {part} must be a number"
+            subfield.error_messages |= text_errors(
+                f"The start date's {part}", incomplete=f"The start date must include a {part}"
+            )
         for subwidget in self.widget.widgets:
             subwidget.attrs["inputmode"] = "numeric"
 
@@ -54,7 +60,7 @@ class StartDateField(DateInputField):
         if not (day and month and year):
             return None
         try:
-            return dt.date(day=int(day), month=int(month), year=int(year))
+            return dt.date(day=int(day), month=int(month), year=four_digit_year(year))
         except ValueError as exc:
             raise forms.ValidationError(
                 "The start date must be a real date", code="invalid"
@@ -70,7 +76,10 @@ class OrganisationChoiceForm(forms.Form):
     organisation = forms.ChoiceField(
         label="Which organisation are you applying for?",
         widget=GovukRadioSelect,
-        error_messages={"required": "Select which organisation you are applying for"},
+        error_messages={
+            "required": "Select which organisation you are applying for",
+            "invalid_choice": "Select which organisation you are applying for",
+        },
     )
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
@@ -91,16 +100,18 @@ class NewOrganisationForm(forms.Form):
     name = forms.CharField(
         label="Full name of the organisation",
         max_length=200,
-        error_messages={
-            "required": "Enter the full name of the organisation",
-            "max_length": "The name must be 200 characters or fewer",
-        },
+        error_messages=text_errors(
+            "The name", max_length=200, required="Enter the full name of the organisation"
+        ),
     )
     kind = forms.ChoiceField(
         label="Kind of organisation",
         choices=OrganisationKind.choices,
         widget=GovukRadioSelect,
-        error_messages={"required": "Select the kind of organisation"},
+        error_messages={
+            "required": "Select the kind of organisation",
+            "invalid_choice": "Select the kind of organisation from the list",
+        },
     )
     staff = WholeNumberField(
         label="Number of staff",
@@ -131,7 +142,10 @@ class NewOrganisationForm(forms.Form):
         help_text="Select any organisations whose work the new organisation takes over.",
         required=False,
         widget=GovukCheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select organisations from the list"},
+        error_messages={
+            "invalid_choice": "Select organisations from the list",
+            "invalid_list": "Select organisations from the list",
+        },
     )
 
     def __init__(self, *args, predecessors: Sequence[Organisation], **kwargs) -> None:
@@ -291,6 +305,15 @@ class CurrentCostForm(forms.Form):
         )
 
 
+# Check your answers: seats more than the organisation seems to need (services.unusual_seats)
+# are sent only once the CIO ticks this box.
+CONFIRM_SEATS_FIELD = "confirm_unusual_seats"
+CONFIRM_SEATS_ID = "confirm-unusual-seats"
+CONFIRM_SEATS_LEGEND = "Are these numbers of seats right?"
+CONFIRM_SEATS_LABEL = "Yes, these numbers of seats are right"
+CONFIRM_SEATS_MISSING = "Confirm that the numbers of seats are right, or change them"
+
+
 # --- Cabinet Office -----------------------------------------------------------------------
 
 
@@ -300,10 +323,11 @@ class RejectForm(forms.Form):
         help_text="The applicant's CIO is sent this reason by email.",
         max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={
-            "required": "Enter the reason for rejecting the application",
-            "max_length": f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer",
-        },
+        error_messages=text_errors(
+            "The reason",
+            max_length=MAX_REASON_LENGTH,
+            required="Enter the reason for rejecting the application",
+        ),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -317,9 +341,7 @@ class WithdrawForm(forms.Form):
         required=False,
         max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "max_length": f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer"
-        },
+        error_messages=text_errors("The reason", max_length=MAX_REASON_LENGTH),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -332,6 +354,7 @@ class QueueFilterForm(forms.Form):
         label="Status",
         choices=[(s.value, s.label) for s in ApplicationStatus if s != ApplicationStatus.DRAFT],
         required=False,
+        error_messages={"invalid_choice": "Select a status from the list"},
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import User
-from catalogue.models import Service
+from accounts.services import user_organisation_move
+from catalogue.models import Service, ServiceKind
 from catalogue.pricing import MAX_SEATS, MAX_TERM_YEARS, MIN_TERM_YEARS
 from contracts import services as contract_services
 from contracts.models import ContractKind
@@ -34,9 +35,11 @@ from core.errors import Conflict
 from core.references import reference_next
 from organisations.models import MembershipStatus, Organisation
 from organisations.services import (
+    NAME_TAKEN,
     organisation_create,
     organisation_lock,
     organisation_membership_start,
+    organisation_name_taken,
 )
 from repricing.services import repricing_request
 
@@ -77,6 +80,77 @@ class NewOrganisationInput:
     predecessors: tuple[Organisation, ...] = ()
 
 
+@dataclass(frozen=True)
+class Applicant:
+    """What an application's seats are checked against: the organisation applying, or the
+    new one described."""
+
+    staff: int
+    desktops: int | None
+    is_member: bool
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> Applicant:
+        return cls(
+            staff=organisation.staff,
+            desktops=organisation.desktops,
+            is_member=organisation.membership_status == MembershipStatus.ACTIVE,
+        )
+
+    @classmethod
+    def new(cls, new_organisation: NewOrganisationInput) -> Applicant:
+        return cls(
+            staff=new_organisation.staff, desktops=new_organisation.desktops, is_member=False
+        )
+
+
+@dataclass(frozen=True)
+class UnusualSeats:
+    """Seats of one service that are more than the organisation seems to need: more than its
+    staff, or, for an optional extra, more than its desktops. Allowed once confirmed."""
+
+    service: Service
+    seats: int
+    compared_with: int
+    unit: str  # "staff" or "desktops"
+
+    @property
+    def question(self) -> str:
+        return (
+            f"You asked for {self.seats:,} {self.service.name.lower()} seats for"
+            f" {self.compared_with:,} {self.unit}. Is that right?"
+        )
+
+
+def unusual_seats(*, lines: Sequence[LineInput], applicant: Applicant) -> list[UnusualSeats]:
+    """Lines asking for more seats than the applicant seems to need, one entry a line: more
+    than its staff; or, for an optional extra, more than the core seats asked for (else the
+    desktops it has), since an extra serves desktops."""
+    core_seats = sum(line.seats for line in lines if line.service.kind == ServiceKind.CORE)
+    desktops = core_seats or applicant.desktops
+    found = []
+    for line in lines:
+        if line.seats > applicant.staff:
+            found.append(UnusualSeats(line.service, line.seats, applicant.staff, "staff"))
+        elif (
+            line.service.kind != ServiceKind.CORE and desktops is not None and line.seats > desktops
+        ):
+            found.append(UnusualSeats(line.service, line.seats, desktops, "desktops"))
+    return found
+
+
+def _core_missing(lines: Sequence[LineInput]) -> str | None:
+    """The refusal for a joining organisation's lines without the core service, if it is
+    missing (and offered: with none offered, nobody could join)."""
+    if any(line.service.kind == ServiceKind.CORE for line in lines):
+        return None
+    core = Service.objects.filter(kind=ServiceKind.CORE, active=True).order_by("name").first()
+    if core is None:
+        return None
+    name = core.name.lower()
+    return f"Enter the number of {name} seats: every organisation joining Flex takes {name}."
+
+
 # --- create -------------------------------------------------------------------------------
 
 
@@ -86,10 +160,16 @@ def application_terms_validate(
     term_years: int,
     requested_start: dt.date,
     current_cost_per_seat: Decimal | None,
+    applicant: Applicant | None = None,
+    confirm_unusual_seats: bool = False,
     today: dt.date | None = None,
 ) -> None:
     """The rules an application's terms keep, as field errors (forms and serializers repeat
-    them only to word the message for their own fields)."""
+    them only to word the message for their own fields).
+
+    With the `applicant`: an organisation that is not yet a member must take the core
+    service, and seats more than it seems to need (`unusual_seats`) are refused under
+    `confirm_unusual_seats`, each saying what is unusual, unless `confirm_unusual_seats`."""
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if not lines:
@@ -100,6 +180,8 @@ def application_terms_validate(
         errors["lines"] = [f"Seats must be between 1 and {MAX_SEATS:,} for each service."]
     elif any(not line.service.active for line in lines):
         errors["lines"] = ["A chosen service is no longer offered."]
+    elif applicant is not None and not applicant.is_member and (missing := _core_missing(lines)):
+        errors["lines"] = [missing]
     if not MIN_TERM_YEARS <= term_years <= MAX_TERM_YEARS:
         errors["term_years"] = [
             f"The term must be between {MIN_TERM_YEARS} and {MAX_TERM_YEARS} years."
@@ -112,6 +194,14 @@ def application_terms_validate(
         ]
     if current_cost_per_seat is not None and current_cost_per_seat < 0:
         errors["current_cost_per_seat"] = ["Enter a cost of £0 or more."]
+    # Asked only of terms that are otherwise right, so the answer is about the final numbers.
+    unusual = (
+        unusual_seats(lines=lines, applicant=applicant)
+        if not errors and applicant is not None and not confirm_unusual_seats
+        else []
+    )
+    if unusual:
+        errors["confirm_unusual_seats"] = [u.question for u in unusual]
     if errors:
         raise ValidationError(errors)
 
@@ -125,19 +215,33 @@ def application_create(
     requested_start: dt.date,
     current_cost_per_seat: Decimal | None = None,
     new_organisation: NewOrganisationInput | None = None,
+    confirm_unusual_seats: bool = False,
     at: dt.datetime | None = None,
 ) -> SignUpApplication:
     """A draft application for the actor's organisation, or for a new organisation it
-    describes. A new organisation is created as prospective and the CIO then acts for it
-    (their account moves to it), since only an organisation's own CIO may submit its
-    application. `at` (default now) dates records brought in from elsewhere, such as the demo."""
+    describes. A new organisation is created as prospective; the CIO stays in their own
+    organisation (keeping its contracts) and, as the application's creator, may see, submit
+    and withdraw it (accounts.permissions); their account moves to the new organisation only
+    when the application is approved. `at` (default now) dates records brought in from
+    elsewhere, such as the demo."""
     if not permissions.can_apply(actor):
         raise PermissionDenied("Only a chief information officer can apply to join Flex.")
+    if new_organisation is None:
+        # The row lock serialises two applications for the same organisation, so the
+        # "one open application" check below cannot be raced.
+        organisation = organisation_lock(organisation_id=actor.organisation_id)
+    elif organisation_name_taken(new_organisation.name):
+        # Whatever else it says, the application is for an organisation that exists.
+        raise ValidationError({"name": [NAME_TAKEN]})
     application_terms_validate(
         lines=lines,
         term_years=term_years,
         requested_start=requested_start,
         current_cost_per_seat=current_cost_per_seat,
+        applicant=Applicant.new(new_organisation)
+        if new_organisation is not None
+        else Applicant.of(organisation),
+        confirm_unusual_seats=confirm_unusual_seats,
     )
     if new_organisation is not None:
         organisation = organisation_create(
@@ -147,12 +251,6 @@ def application_create(
             desktops=new_organisation.desktops,
             predecessors=new_organisation.predecessors,
         )
-        actor.organisation = organisation
-        actor.save(update_fields=["organisation"])
-    else:
-        # The row lock serialises two applications for the same organisation, so the
-        # "one open application" check below cannot be raced.
-        organisation = organisation_lock(organisation_id=actor.organisation_id)
     if organisation.membership_status == MembershipStatus.DISSOLVED:
         raise TransitionNotAllowed(
             f"{organisation.name} has been dissolved, so it cannot apply to join Flex."
@@ -247,7 +345,7 @@ def application_withdraw(
 def application_approve(*, application: SignUpApplication, actor: User) -> SignUpApplication:
     """Approve: the organisation becomes an active member, its contract is created at the
     "if joined" prices, and a repricing is requested so every member's price falls too —
-    all or nothing."""
+    all or nothing. A CIO who applied for a new organisation moves to it now."""
     application = _lock(application)
     _require_decider(application, actor)
     _require_status(application, {ApplicationStatus.SUBMITTED}, "approved")
@@ -259,6 +357,8 @@ def application_approve(*, application: SignUpApplication, actor: User) -> SignU
     application.save(update_fields=["status", "decided_at", "decided_by"])
 
     organisation = organisation_lock(organisation_id=application.organisation_id)
+    if permissions.applied_for_prospective(application.created_by, organisation):
+        user_organisation_move(user=application.created_by, organisation=organisation)
     organisation_membership_start(organisation=organisation, on=today)
     application.organisation = organisation
     contract = contract_services.contract_create(
@@ -274,6 +374,7 @@ def application_approve(*, application: SignUpApplication, actor: User) -> SignU
         start_date=max(application.requested_start, today),
         term_years=application.term_years,
         previous_cost_per_seat=application.current_cost_per_seat,
+        actor=actor,
     )
     application.contract = contract
     application.save(update_fields=["contract"])

@@ -18,16 +18,26 @@ urlpatterns = [
     path("new/start-date/", journey.start_date_step, name="journey-start-date"),
     path("new/current-cost/", journey.current_cost_step, name="journey-current-cost"),
     path("new/check/", journey.check_answers, name="journey-check"),
-    path("<str:reference>/", applications.application_detail, name="application-detail"),
+    path("<reference:reference>/", applications.application_detail, name="application-detail"),
     path(
-        "<str:reference>/confirmation/",
+        "<reference:reference>/confirmation/",
         applications.application_confirmation,
         name="application-confirmation",
     ),
-    path("<str:reference>/submit/", applications.application_submit, name="application-submit"),
     path(
-        "<str:reference>/withdraw/", applications.application_withdraw, name="application-withdraw"
+        "<reference:reference>/submit/", applications.application_submit, name="application-submit"
     ),
-    path("<str:reference>/approve/", applications.application_approve, name="application-approve"),
-    path("<str:reference>/reject/", applications.application_reject, name="application-reject"),
+    path(
+        "<reference:reference>/withdraw/",
+        applications.application_withdraw,
+        name="application-withdraw",
+    ),
+    path(
+        "<reference:reference>/approve/",
+        applications.application_approve,
+        name="application-approve",
+    ),
+    path(
+        "<reference:reference>/reject/", applications.application_reject, name="application-reject"
+    ),
 ]

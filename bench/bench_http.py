@@ -67,13 +67,13 @@ def _prepare(env: dict[str, str]) -> dict[str, str]:
         "import django; django.setup()\n"
         "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY\n"
         "from django.contrib.sessions.backends.db import SessionStore\n"
-        "from rest_framework.authtoken.models import Token\n"
+        "from accounts.services import api_token_issue\n"
         "user = get_user_model().objects.get(username='cio-dius')\n"
-        "token, _ = Token.objects.get_or_create(user=user)\n"
+        "_, key = api_token_issue(user=user)\n"
         "s = SessionStore(); s[SESSION_KEY] = str(user.pk)\n"
         "s[BACKEND_SESSION_KEY] = 'accounts.backends.OrganisationModelBackend'\n"
         "s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create()\n"
-        "print(token.key, s.session_key)\n"
+        "print(key, s.session_key)\n"
     )
     out = subprocess.run(
         [python, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True

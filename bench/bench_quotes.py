@@ -36,8 +36,8 @@ def run() -> list[dict]:
 def _measure() -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
+    from accounts.services import api_token_issue
     from catalogue import pricing, selectors
     from demo.loader import load_flex_demo
 
@@ -57,8 +57,8 @@ def _measure() -> list[dict]:
 
     engine_rate, engine_count = rate(engine_quote)
 
-    token = Token.objects.create(user=get_user_model().objects.get(username="procurement"))
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = api_token_issue(user=get_user_model().objects.get(username="procurement"))
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
     body = json.dumps(QUOTE)
 
     def api_quote() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
+from core.forms import text_errors
+
 from .forms import ServiceSearchForm
 from .models import Category, Service, ServiceKind
 
@@ -15,7 +17,7 @@ class ServiceFilter(django_filters.FilterSet):
         label="Search by keyword",
         help_text="For example, wireless or email.",
         max_length=100,
-        error_messages={"max_length": "Search words must be 100 characters or fewer"},
+        error_messages=text_errors("Search words", max_length=100),
     )
     category = django_filters.ChoiceFilter(
         choices=Category.choices,

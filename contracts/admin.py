@@ -1,11 +1,15 @@
-"""Admin for contracts: read-mostly views for support staff.
+"""Admin for contracts: read-only views for support staff.
 
-Prices on contract lines belong to repricing (repricing/services.py), their seats to the rollout
-seat checks, and the download log is an audit trail, so none of them is edited here.
+A contract's status, dates, lines and seats change only through the lifecycle services
+(contracts/services.py, applications/lifecycle.py), which ask for the repricing every member's
+price depends on; prices on lines belong to repricing; the timeline and the download log are
+audit trails. So none of them is added, edited or deleted here: the admin is not a back door.
 """
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from .models import Contract, ContractDownload, ContractLine
 
@@ -18,6 +22,10 @@ class ContractLineInline(admin.TabularInline):
     # editing a line's seats here would bypass that check.
     readonly_fields = ["seats", "unit_price_at_signing", "current_unit_price"]
     raw_id_fields = ["service"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Contract)
@@ -27,9 +35,38 @@ class ContractAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["reference", "organisation__name", "organisation__short_name"]
     date_hierarchy = "signed_on"
-    raw_id_fields = ["organisation"]
-    readonly_fields = ["created_at"]
+    readonly_fields = [
+        "reference",
+        "organisation",
+        "kind",
+        "status",
+        "signed_on",
+        "start_date",
+        "term_years",
+        "previous_cost_per_seat",
+        "notice_on",
+        "ended_on",
+        "created_at",
+        "timeline",
+    ]
     inlines = [ContractLineInline]
+
+    @admin.display(description="Timeline")
+    def timeline(self, contract: Contract) -> str:
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} {}: {}",
+            (
+                (f"{event.at:%Y-%m-%d %H:%M}", event.get_kind_display(), event.detail)
+                for event in contract.events.order_by("at", "pk")
+            ),
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(ContractDownload)

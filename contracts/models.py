@@ -37,10 +37,22 @@ class Contract(models.Model):
     term_years = models.PositiveSmallIntegerField()
     previous_cost_per_seat = models.DecimalField(null=True, blank=True, **MONEY)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Notice to end on this day (a CIO leaving early); the daily expiry ends it then.
+    notice_on = models.DateField(null=True, blank=True)
+    # The day it stopped counting: at the end of its term, on its notice date, or at once.
+    ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-signed_on", "reference"]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ended") | Q(ended_on__isnull=False),
+                name="contract_ended_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(status="ended"),
+                name="contract_end_date_only_when_ended",
+            ),
             models.CheckConstraint(
                 condition=Q(term_years__gte=1, term_years__lte=10), name="contract_term_1_to_10"
             ),
@@ -96,6 +108,36 @@ class ContractLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seats} seats of {self.service_id}"
+
+
+class ContractEventKind(models.TextChoices):
+    SIGNED = "signed", "Signed"
+    CHANGED = "changed", "Changed"
+    NOTICE_GIVEN = "notice_given", "Notice given"
+    ENDED = "ended", "Ended"
+    EXPIRED = "expired", "Expired"
+
+
+class ContractEvent(models.Model):
+    """Append-only timeline of a contract: signed, each change, notice given, ended. `lines`
+    holds the lines' seats and prices at that step (service slug, seats, price at signing)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    # None when the portal itself acted (the daily expiry).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=ContractEventKind.choices)
+    detail = models.TextField(blank=True)
+    lines = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["contract", "at"], name="contract_event_timeline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.kind} at {self.at:%Y-%m-%d}"
 
 
 class DownloadKind(models.TextChoices):

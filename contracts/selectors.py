@@ -245,3 +245,39 @@ def framework_seats_by_service() -> dict[int, int]:
         .order_by()
     )
     return {row["service_id"]: row["seats"] for row in rows}
+
+
+@dataclass(frozen=True)
+class DueToEnd:
+    """An active contract whose notice or term has run out, and the day it ends."""
+
+    contract_id: int
+    on: dt.date
+    expired: bool  # its term ran out (rather than its notice)
+
+
+def contracts_due_to_end(*, today: dt.date) -> list[DueToEnd]:
+    """Active contracts whose notice date or term end is today or past: one query over the
+    active contracts' dates (the end of a term is derived from start and term)."""
+    due = []
+    rows = Contract.objects.filter(status=ContractStatus.ACTIVE).values_list(
+        "pk", "start_date", "term_years", "notice_on"
+    )
+    for pk, start, term, notice_on in rows.iterator(chunk_size=5000):
+        term_end = values.end_date(start, term)
+        if notice_on is not None and notice_on <= today and notice_on < term_end:
+            due.append(DueToEnd(contract_id=pk, on=notice_on, expired=False))
+        elif term_end <= today:
+            due.append(DueToEnd(contract_id=pk, on=term_end, expired=True))
+    return due
+
+
+def organisation_has_active_contract(*, organisation_id: int) -> bool:
+    return Contract.objects.filter(
+        organisation_id=organisation_id, status=ContractStatus.ACTIVE
+    ).exists()
+
+
+def contract_timeline(contract: Contract) -> QuerySet:
+    """The contract's events, oldest first, with who acted: one query."""
+    return contract.events.select_related("actor").order_by("at", "pk")

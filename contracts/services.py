@@ -1,5 +1,9 @@
-"""Writes to contracts: signing one, keeping its lines at the framework price, and recording
-downloads. Every write to the contracts tables goes through here."""
+"""Writes to contracts: signing one, keeping its lines at the framework price, notice and
+ending, and recording downloads. Every write to the contracts tables goes through here, and
+every change to a contract writes a ContractEvent (its timeline) in the same transaction.
+
+Ending a contract changes framework seats, so callers that end one (applications/lifecycle.py)
+also ask for a repricing in the same transaction; this app knows contracts, not prices."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
@@ -16,12 +21,15 @@ from accounts.models import User
 from catalogue.models import Service
 from catalogue.pricing import unit_price_if_joined
 from catalogue.selectors import scheme_for
+from core.errors import Conflict
 from core.references import reference_next
 from organisations.models import Organisation
 
 from .models import (
     Contract,
     ContractDownload,
+    ContractEvent,
+    ContractEventKind,
     ContractLine,
     ContractStatus,
     DownloadKind,
@@ -48,8 +56,10 @@ def contract_create(
     start_date: dt.date,
     term_years: int,
     previous_cost_per_seat: Decimal | None = None,
+    actor: User | None = None,
 ) -> Contract:
-    """An active contract, signed on `signed_on`.
+    """An active contract, signed on `signed_on` (`actor`: who approved it; None for the
+    portal itself, as in the demo loader).
 
     Each line's price at signing is the price the organisation was quoted: its service's price
     with the organisation's own seats added to the framework's ("if joined"). The repricing
@@ -81,7 +91,160 @@ def contract_create(
         )
         for line in lines
     )
+    _event(
+        contract=contract,
+        kind=ContractEventKind.SIGNED,
+        actor=actor,
+        detail=f"Signed for {contract.term_years} years from {contract.start_date:%-d %B %Y}.",
+    )
     return contract
+
+
+class ContractNotActive(Conflict):
+    """The contract has ended (or never started): it cannot change (HTTP 409)."""
+
+
+def contract_lock(*, contract_id: int) -> Contract:
+    """The contract re-read under a row lock for the rest of the caller's transaction."""
+    return (
+        Contract.objects.select_related("organisation")
+        .select_for_update(of=("self",))
+        .get(pk=contract_id)
+    )
+
+
+def _require_active(contract: Contract) -> None:
+    if contract.status != ContractStatus.ACTIVE:
+        raise ContractNotActive(
+            f"Contract {contract.reference} is {contract.get_status_display().lower()}, "
+            "so it cannot change."
+        )
+
+
+def contract_end_date_validate(*, contract: Contract, on: dt.date, today: dt.date) -> None:
+    """A contract can be ended from today until the end of its term, not before or after."""
+    if on < today:
+        raise ValidationError({"on": ["The end date must be today or in the future."]})
+    if on > contract.end_date:
+        raise ValidationError(
+            {
+                "on": [
+                    f"The end date must be on or before the end of the contract's term, "
+                    f"{contract.end_date:%-d %B %Y}."
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def contract_notice_give(
+    *, contract: Contract, on: dt.date, actor: User, reason: str = "", today: dt.date | None = None
+) -> Contract:
+    """Record notice to end the contract on `on`, a later day within its term; the daily
+    expiry (applications/lifecycle.py) ends it then. The caller checked the actor's right."""
+    today = today or timezone.localdate()
+    contract = contract_lock(contract_id=contract.pk)
+    _require_active(contract)
+    contract_end_date_validate(contract=contract, on=on, today=today)
+    if on == today:
+        raise ValidationError({"on": ["To end the contract today, end it now."]})
+    contract.notice_on = on
+    contract.save(update_fields=["notice_on"])
+    _event(
+        contract=contract,
+        kind=ContractEventKind.NOTICE_GIVEN,
+        actor=actor,
+        detail=f"To end on {on:%-d %B %Y}. {reason}".strip(),
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_end(
+    *,
+    contract: Contract,
+    on: dt.date,
+    actor: User | None,
+    reason: str = "",
+    expired: bool = False,
+) -> Contract:
+    """End the contract on `on` (today, or the day its notice or term ran out): it becomes
+    `ended` and its seats stop counting towards framework seats. Its lines keep the last price
+    they were charged. The caller asks for the repricing in the same transaction."""
+    contract = contract_lock(contract_id=contract.pk)
+    _require_active(contract)
+    contract.status = ContractStatus.ENDED
+    contract.ended_on = on
+    contract.save(update_fields=["status", "ended_on"])
+    _event(
+        contract=contract,
+        kind=ContractEventKind.EXPIRED if expired else ContractEventKind.ENDED,
+        actor=actor,
+        detail=reason,
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_lines_change(
+    *, contract: Contract, seats_after: Sequence[LineInput], actor: User, detail: str
+) -> Contract:
+    """Set the seats each named service should have on the contract (0 removes its line; the
+    services not named keep theirs), in one transaction. A new line is priced as if its seats
+    joined the framework (the price the change makes); a changed line keeps its price at
+    signing, and the change is on the contract's timeline. The caller checked the change (see
+    applications) and asks for the repricing in the same transaction.
+
+    Raises ContractNotActive (409), or ValidationError when no line would be left (that is
+    leaving, not a change)."""
+    contract = contract_lock(contract_id=contract.pk)
+    _require_active(contract)
+    lines = {line.service_id: line for line in contract.lines.all()}
+    for change in seats_after:
+        line = lines.get(change.service.pk)
+        if change.seats == 0:
+            if line is not None:
+                line.delete()
+                del lines[change.service.pk]
+        elif line is not None:
+            line.seats = change.seats
+            line.full_clean()
+            line.save(update_fields=["seats"])
+        else:
+            price = unit_price_if_joined(
+                scheme_for(change.service),
+                framework_seats=change.service.framework_seats,
+                seats=change.seats,
+            )
+            lines[change.service.pk] = ContractLine.objects.create(
+                contract=contract,
+                service=change.service,
+                seats=change.seats,
+                unit_price_at_signing=price,
+                current_unit_price=price,
+            )
+    if not lines:
+        raise ValidationError(
+            {"lines": ["A contract needs at least one line: to end it, give notice instead."]}
+        )
+    _event(contract=contract, kind=ContractEventKind.CHANGED, actor=actor, detail=detail)
+    return contract
+
+
+def _event(*, contract: Contract, kind: str, actor: User | None, detail: str = "") -> None:
+    ContractEvent.objects.create(
+        contract=contract,
+        at=timezone.now(),
+        actor=actor,
+        kind=kind,
+        detail=detail,
+        lines=[
+            {"service": slug, "seats": seats, "unit_price_at_signing": str(price)}
+            for slug, seats, price in contract.lines.order_by(
+                "service__kind", "service__name"
+            ).values_list("service__slug", "seats", "unit_price_at_signing")
+        ],
+    )
 
 
 def contract_lines_reprice() -> int:

@@ -8,6 +8,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 
 from .money import has_too_many_decimal_places, parse_pounds
@@ -24,6 +25,47 @@ def gds_helper(*fields) -> FormHelper:
     helper.disable_csrf = True
     helper.layout = Layout(*fields)
     return helper
+
+
+# GOV.UK's date input pattern: a year of other than four digits ("27") is refused with this,
+# never read as the year 27.
+YEAR_MESSAGE = "Year must include 4 numbers"
+
+
+def four_digit_year(year: str) -> int:
+    """The year typed in a date input, refused unless it is 4 digits (`YEAR_MESSAGE`)."""
+    year = str(year).strip()
+    if not (len(year) == 4 and year.isdigit()):
+        raise ValidationError(YEAR_MESSAGE, code="year")
+    return int(year)
+
+
+def text_errors(what: str, *, max_length: int | None = None, **messages: str) -> dict[str, str]:
+    """GOV.UK messages for a text field, `what` naming it as a sentence would ("The wave
+    name"): too long (with `max_length`), a null character (no keyboard types one, but a paste
+    or a script can), and any others by code, such as `required=`."""
+    errors = {"null_characters_not_allowed": f"{what} must not include a null character"}
+    if max_length is not None:
+        errors["max_length"] = f"{what} must be {max_length:,} characters or fewer"
+    return {**errors, **messages}
+
+
+# A password longer than this is refused before authentication (no password manager makes
+# one), as a username longer than the user model's is: django-axes records a failed sign-in's
+# username in a 255-character column, and hashing a megabyte password is wasted work.
+MAX_PASSWORD_LENGTH = 1024
+PASSWORD_TOO_LONG = f"Your password must be {MAX_PASSWORD_LENGTH:,} characters or fewer"
+
+
+def bound_sign_in(form: forms.Form) -> None:
+    """Make Django's sign-in form refuse, as field errors before it authenticates, a username
+    longer than the user model's (AuthenticationForm sets only the input's maxlength) and a
+    password longer than MAX_PASSWORD_LENGTH."""
+    username, password = form.fields["username"], form.fields["password"]
+    password.max_length = MAX_PASSWORD_LENGTH
+    password.error_messages.setdefault("max_length", PASSWORD_TOO_LONG)
+    for field in (username, password):
+        field.validators.append(validators.MaxLengthValidator(field.max_length))
 
 
 def numeric_input(**attrs: str) -> forms.TextInput:

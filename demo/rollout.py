@@ -46,7 +46,7 @@ def load_cabinet_office_plan() -> RolloutPlan | None:
     return services.rollout_plan_record(
         contract=contract,
         name="Cabinet Office desktop rollout",
-        waves=[services.RecordedWave(*wave) for wave in CABINET_OFFICE_WAVES],
+        waves=[services.WaveChange(*wave, blocked_reason="") for wave in CABINET_OFFICE_WAVES],
         milestones=[services.RecordedMilestone(*mark) for mark in CABINET_OFFICE_MILESTONES],
     )
 

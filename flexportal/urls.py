@@ -1,11 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core import views
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("organisations.api.urls")),
     path("", include("catalogue.api.urls")),
     path("", include("applications.api.urls")),
     path("", include("procurement.api.urls")),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Any other /api/ path: JSON 404, also under DEBUG (core.views.api_not_found).
+    re_path(r"^api/", views.api_not_found, name="api-not-found"),
     path("", include("catalogue.urls")),
     path("", include("framework.urls")),
     path("applications/", include("applications.urls")),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from accounts import permissions
 
@@ -27,3 +28,19 @@ def scope_organisations(user: AnyUser, queryset: QuerySet[Organisation]) -> Quer
 
 def organisations_visible(*, user: AnyUser) -> QuerySet[Organisation]:
     return scope_organisations(user, Organisation.objects.all())
+
+
+def organisation_list(*, user: AnyUser) -> QuerySet[Organisation]:
+    """The organisations `user` may see, by name, each with the predecessors `user` may see
+    (a prospective one is not revealed as a predecessor either): two queries for any number."""
+    return organisations_visible(user=user).prefetch_related(
+        Prefetch("predecessors", queryset=organisations_visible(user=user).order_by("name"))
+    )
+
+
+def organisation_get(*, user: AnyUser, slug: str) -> Organisation:
+    """One organisation `user` may see; any other is a 404, as one that does not exist."""
+    organisation = organisation_list(user=user).filter(slug=slug).first()
+    if organisation is None:
+        raise Http404("No such organisation")
+    return organisation

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from .models import MembershipStatus, Organisation, OrganisationKind
@@ -15,6 +15,10 @@ from .models import MembershipStatus, Organisation, OrganisationKind
 def organisation_name_clean(name: str) -> str:
     """Names are compared and stored with runs of white space folded to one space."""
     return " ".join(name.split())
+
+
+NAME_TAKEN = "An organisation with this name already exists: apply for it instead."
+SLUG_ATTEMPTS = 3
 
 
 def organisation_name_taken(name: str) -> bool:
@@ -30,24 +34,39 @@ def organisation_create(
     desktops: int | None = None,
     predecessors: Sequence[Organisation] = (),
 ) -> Organisation:
-    """A prospective organisation (for example one formed by a merger), not yet a member."""
+    """A prospective organisation (for example one formed by a merger), not yet a member.
+
+    The name is checked first, but two requests naming the same new organisation at the same
+    moment both pass that check: the database's unique name and slug then refuse the second
+    insert (it waits for the first to commit). That refusal is caught in a savepoint, so the
+    caller's transaction goes on and is refused cleanly: the name is taken (ValidationError,
+    nothing written), or only the slug was (another name with the same slug), when a new slug
+    is tried."""
     name = organisation_name_clean(name)
     if organisation_name_taken(name):
-        raise ValidationError(
-            {"name": ["An organisation with this name already exists: apply for it instead."]}
-        )
+        raise ValidationError({"name": [NAME_TAKEN]})
     if kind not in OrganisationKind.values:
         raise ValidationError({"kind": ["Choose the kind of organisation."]})
     organisation = Organisation(
-        slug=_slug_free(name),
         name=name,
         kind=kind,
         staff=staff,
         desktops=desktops,
         membership_status=MembershipStatus.PROSPECTIVE,
     )
-    organisation.full_clean()
-    organisation.save()
+    for attempt in range(1, SLUG_ATTEMPTS + 1):
+        organisation.slug = _slug_free(name)
+        organisation.full_clean(validate_unique=False)  # the database's, just below
+        try:
+            with transaction.atomic():
+                organisation.save(force_insert=True)
+        except IntegrityError as exc:
+            if organisation_name_taken(name):
+                raise ValidationError({"name": [NAME_TAKEN]}) from exc
+            if attempt == SLUG_ATTEMPTS:
+                raise
+        else:
+            break
     if predecessors:
         organisation.predecessors.set(predecessors)
     return organisation
@@ -106,3 +125,12 @@ def organisation_predecessors_add(
 ) -> None:
     """Record that `organisation` took over the work of `predecessors` (a merger)."""
     organisation.predecessors.add(*predecessors)
+
+
+def organisation_membership_end(*, organisation: Organisation) -> Organisation:
+    """An organisation whose last active contract ended is no longer an active member (it
+    becomes a former member). The caller holds the row lock (`organisation_lock`)."""
+    if organisation.membership_status == MembershipStatus.ACTIVE:
+        organisation.membership_status = MembershipStatus.FORMER
+        organisation.save(update_fields=["membership_status"])
+    return organisation

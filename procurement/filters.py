@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from contracts import selectors
 from contracts.models import Contract, ContractKind, ContractStatus
+from core.forms import text_errors
 from organisations.models import Organisation
 
 from .forms import ContractFilterForm, FilterDateField
@@ -63,6 +64,7 @@ class ContractFilter(django_filters.FilterSet):
         label="Reference or organisation",
         max_length=100,
         widget=forms.TextInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
+        error_messages=text_errors("Reference or organisation", max_length=100),
     )
     organisation = django_filters.ModelChoiceFilter(
         queryset=_organisations,

@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import YEAR_MESSAGE, four_digit_year
+
 DATE_PARTS = ("day", "month", "year")
 
 
@@ -68,6 +70,7 @@ class FilterDateField(forms.Field):
     default_error_messages = {
         "invalid": "%(label)s must be a real date, for example 5 10 2026 (or 2026-10-05)",
         "incomplete": "%(label)s must include a day, month and year",
+        "year": YEAR_MESSAGE,
     }
 
     def to_python(self, value) -> dt.date | None:
@@ -86,9 +89,15 @@ class FilterDateField(forms.Field):
             raise ValidationError(self.error_messages["incomplete"], "incomplete", params)
         day, month, year = parts
         try:
-            if len(year) != 4:
-                raise ValueError("the year has four digits")
-            return dt.date(int(year), int(month), int(day))
+            day, month = int(day), int(month)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], "invalid", params) from None
+        try:
+            year = four_digit_year(year)
+        except ValidationError:
+            raise ValidationError(self.error_messages["year"], "year") from None
+        try:
+            return dt.date(year, month, day)
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], "invalid", params) from None
 

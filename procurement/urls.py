@@ -10,6 +10,6 @@ urlpatterns = [
     path("downloads/", views.download_log, name="downloads"),
     path("export.csv", views.contract_export_csv, name="export-csv"),
     path("export.xlsx", views.contract_export_xlsx, name="export-xlsx"),
-    path("<str:reference>/", views.contract_detail, name="detail"),
-    path("<str:reference>/summary.pdf", views.contract_summary_pdf, name="summary-pdf"),
+    path("<reference:reference>/", views.contract_detail, name="detail"),
+    path("<reference:reference>/summary.pdf", views.contract_summary_pdf, name="summary-pdf"),
 ]

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .schedule import MonthTotal
+from .schedule import DateWindow, MonthTotal, shift
 
 STATUS_CLASS = {
     "planned": "flex-chart__bar--planned",
@@ -22,6 +22,9 @@ LEGEND = [
     ("planned", "Planned"),
     ("blocked", "Blocked"),
 ]
+# Without a window of its own a timeline reaches at most this far either side of today.
+DEFAULT_REACH_DAYS = 20 * 365
+MAX_TICKS = 8
 
 
 def _month_label(month: dt.date, *, with_year: bool) -> str:
@@ -36,7 +39,9 @@ def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     months = []
     while month <= last:
         months.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+        if month.year == dt.date.max.year and month.month == 12:
+            break
+        month = shift(month, days=32).replace(day=1)
     return months
 
 
@@ -108,21 +113,33 @@ def gantt(
     label_width: int = 160,
     row_height: int = 32,
     bar_height: int = 18,
+    window: DateWindow | None = None,
 ) -> Gantt | None:
     """One bar per row from its planned start to the end of its last day, with a thin bar
     under it for the actual dates; month ticks; a marker for today when today falls within the
-    plan. A plan running late is drawn up to today, so its lateness shows."""
+    plan. A plan running late is drawn up to today, so its lateness shows.
+
+    Dates are drawn clamped to `window` (the plan's `selectors.plan_window`; by default
+    `DEFAULT_REACH_DAYS` either side of today), so a date far outside it, as a bad row may
+    hold, neither stretches the chart out of use nor overflows the calendar. Tooltips keep the
+    real dates."""
     if not rows:
         return None
+    window = window or DateWindow(
+        shift(today, days=-DEFAULT_REACH_DAYS), shift(today, days=DEFAULT_REACH_DAYS)
+    )
+    rows = [_clamped(row, window) for row in rows]
 
     def actual_until(row: GanttRow) -> dt.date | None:
         if row.actual_start is None:
             return None
         return row.actual_end or max(today, row.actual_start)
 
-    first_day = min([r.start for r in rows] + [r.actual_start for r in rows if r.actual_start])
-    last_day = max([r.end for r in rows] + [d for r in rows if (d := actual_until(r))])
-    if first_day <= today and today > last_day and any(r.status != "done" for r in rows):
+    first_day = min(
+        [r.start for r, _ in rows] + [r.actual_start for r, _ in rows if r.actual_start]
+    )
+    last_day = max([r.end for r, _ in rows] + [d for r, _ in rows if (d := actual_until(r))])
+    if first_day <= today and today > last_day and any(r.status != "done" for r, _ in rows):
         last_day = today
     span = (last_day - first_day).days + 1
     plot_left, plot_right, plot_top = label_width, width - 10, 30
@@ -132,21 +149,21 @@ def gantt(
         return round(plot_left + (day - first_day).days / span * plot_width, 1)
 
     bars = []
-    for i, row in enumerate(rows):
+    for i, (row, real) in enumerate(rows):
         top = plot_top + i * row_height + (row_height - bar_height) / 2
         start_x = x(row.start)
-        end_x = x(row.end + dt.timedelta(days=1))
-        tooltip = f"{row.label}: planned {row.start:%-d %b %Y} to {row.end:%-d %b %Y}"
+        end_x = x(shift(row.end, days=1))
+        tooltip = f"{row.label}: planned {real.start:%-d %b %Y} to {real.end:%-d %b %Y}"
         actual = {}
         if (until := actual_until(row)) is not None:
             actual_x = x(row.actual_start)
             actual = {
                 "actual_x": actual_x,
                 "actual_y": top + bar_height + 2,
-                "actual_width": max(round(x(until + dt.timedelta(days=1)) - actual_x, 1), 2.0),
+                "actual_width": max(round(x(shift(until, days=1)) - actual_x, 1), 2.0),
             }
-            tooltip += f", actual {row.actual_start:%-d %b %Y} to " + (
-                f"{row.actual_end:%-d %b %Y}" if row.actual_end else "now"
+            tooltip += f", actual {real.actual_start:%-d %b %Y} to " + (
+                f"{real.actual_end:%-d %b %Y}" if real.actual_end else "now"
             )
         tooltip += f", {row.status_label.lower()}"
         bars.append(
@@ -163,11 +180,17 @@ def gantt(
         )
     plot_bottom = plot_top + len(rows) * row_height
     months = _months_between(first_day, last_day)
-    step = 1 if len(months) <= 8 else 2 if len(months) <= 16 else 3
+    step = (
+        1 if len(months) <= 8 else 2 if len(months) <= 16 else max(3, -(-len(months) // MAX_TICKS))
+    )
+    shown = months[::step]
     ticks = [
-        Tick(x=x(month), label=_month_label(month, with_year=i == 0 or month.month == 1))
-        for i, month in enumerate(months)
-        if i % step == 0
+        # The year on the first tick and on the first tick of each new year.
+        Tick(
+            x=x(month),
+            label=_month_label(month, with_year=i == 0 or month.year != shown[i - 1].year),
+        )
+        for i, month in enumerate(shown)
     ]
     legend_y = plot_bottom + 30
     legend = [
@@ -194,6 +217,21 @@ def gantt(
         first_day=first_day,
         last_day=last_day,
     )
+
+
+def _clamped(row: GanttRow, window: DateWindow) -> tuple[GanttRow, GanttRow]:
+    """The row as drawn (its dates within `window`) and as it is."""
+    drawn = GanttRow(
+        label=row.label,
+        status=row.status,
+        status_label=row.status_label,
+        start=window.clamp(row.start),
+        end=window.clamp(row.end),
+        overdue=row.overdue,
+        actual_start=row.actual_start and window.clamp(row.actual_start),
+        actual_end=row.actual_end and window.clamp(row.actual_end),
+    )
+    return drawn, row
 
 
 def nice_ceiling(value: int) -> int:

@@ -2,12 +2,16 @@
 
 import django_filters
 
+from core.forms import text_errors
+
 from .models import RolloutPlan
 
 
 class RolloutPlanFilter(django_filters.FilterSet):
     organisation = django_filters.CharFilter(
-        field_name="contract__organisation__slug", help_text="Organisation slug"
+        field_name="contract__organisation__slug",
+        help_text="Organisation slug",
+        error_messages=text_errors("The organisation"),
     )
 
     class Meta:

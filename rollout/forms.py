@@ -12,8 +12,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract
-from core.forms import GovukDateInputWidget, GovukRadioSelect, gds_helper, numeric_input
+from core.forms import (
+    GovukDateInputWidget,
+    GovukRadioSelect,
+    four_digit_year,
+    gds_helper,
+    numeric_input,
+    text_errors,
+)
 
+from . import services
 from .models import RolloutTemplate, WaveStatus
 
 SEATS_ERRORS = {
@@ -33,6 +41,7 @@ class GovukDateField(DateInputField):
         super().__init__(label=label, required=required, require_all_fields=False, **kwargs)
         self.error_messages["required"] = f"Enter the {self.what}"
         self.error_messages["incomplete"] = f"The {self.what} must include a day, month and year"
+        self.error_messages["invalid"] = f"The {self.what} must be a real date"
         for sub in self.fields:
             sub.required = False
             sub.validators = []
@@ -47,12 +56,14 @@ class GovukDateField(DateInputField):
         if not all(parts):
             raise ValidationError(self.error_messages["incomplete"], code="incomplete")
         try:
-            day, month, year = (int(part) for part in parts)
-            if year < 1000:
-                raise ValueError
+            day, month = int(parts[0]), int(parts[1])
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        year = four_digit_year(parts[2])
+        try:
             return dt.date(year, month, day)
         except ValueError:
-            raise ValidationError(f"The {self.what} must be a real date", code="invalid") from None
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def _seats_field(**kwargs) -> forms.IntegerField:
@@ -64,15 +75,27 @@ def _seats_field(**kwargs) -> forms.IntegerField:
 
 
 class WaveForm(forms.Form):
-    name = forms.CharField(max_length=120, error_messages={"required": "Enter a name for the wave"})
-    site = forms.CharField(label="Site or business unit", max_length=120, required=False)
+    name = forms.CharField(
+        max_length=services.MAX_WAVE_NAME,
+        error_messages=text_errors(
+            "The wave name",
+            max_length=services.MAX_WAVE_NAME,
+            required="Enter a name for the wave",
+        ),
+    )
+    site = forms.CharField(
+        label="Site or business unit",
+        max_length=services.MAX_WAVE_NAME,
+        required=False,
+        error_messages=text_errors("The site or business unit", max_length=services.MAX_WAVE_NAME),
+    )
     seats = _seats_field(label="Seats")
     planned_start = GovukDateField(label="Planned start date", help_text="For example, 27 3 2027")
     planned_end = GovukDateField(label="Planned end date")
     status = forms.ChoiceField(
         choices=WaveStatus.choices,
         widget=GovukRadioSelect,
-        error_messages={"required": "Choose a status"},
+        error_messages={"required": "Choose a status", "invalid_choice": "Choose a status"},
     )
     actual_start = GovukDateField(
         label="Actual start date", required=False, help_text="Leave blank if not started"
@@ -85,8 +108,10 @@ class WaveForm(forms.Form):
     blocked_reason = forms.CharField(
         label="Why is the wave blocked?",
         required=False,
+        max_length=services.MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Only if the status is blocked",
+        error_messages=text_errors("The reason", max_length=services.MAX_REASON),
     )
 
     def __init__(self, *args, seats_hint: str = "", **kwargs) -> None:
@@ -169,13 +194,19 @@ class PlanFromTemplateForm(forms.Form):
 class SaveAsTemplateForm(forms.Form):
     name = forms.CharField(
         label="Template name",
-        max_length=200,
-        error_messages={"required": "Enter a name for the template"},
+        max_length=services.MAX_TEMPLATE_NAME,
+        error_messages=text_errors(
+            "The template name",
+            max_length=services.MAX_TEMPLATE_NAME,
+            required="Enter a name for the template",
+        ),
     )
     description = forms.CharField(
         required=False,
+        max_length=services.MAX_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the template suits, and what was learnt from this rollout",
+        error_messages=text_errors("The description", max_length=services.MAX_DESCRIPTION),
     )
 
     def __init__(self, *args, **kwargs) -> None:

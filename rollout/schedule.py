@@ -11,6 +11,13 @@ Conventions used throughout:
 - A contract's seats are the seats of its core-service lines (summed, in case there is ever
   more than one core service), or of its largest line when it has no core service (an
   integration call-off such as email for 1,000 staff covers 1,000 people).
+- Every date of a plan (its start, each wave's planned and actual dates, each milestone) falls
+  within its contract's `term_window`: from `LEAD_IN_DAYS` before the contract starts (the
+  design sign-off, pilot and preparation that come between signing and the start of the term)
+  to the term's last day. The services refuse any other date; the pages and charts clamp to
+  the window, so a row stored before the rule (or straight into the database) cannot break
+  them. Date arithmetic here goes through `shift`, which stops at the ends of the calendar
+  rather than raising OverflowError.
 """
 
 from __future__ import annotations
@@ -23,6 +30,39 @@ from fractions import Fraction
 
 DONE = "done"
 SHARE_PLACES = Decimal("0.000001")  # TemplatePhase.seat_share has 6 decimal places
+LEAD_IN_DAYS = 90
+
+
+# --- dates ----------------------------------------------------------------------------
+
+
+def shift(day: dt.date, *, days: int) -> dt.date:
+    """`day` moved by `days`, stopping at 1 January 1 and 31 December 9999 instead of raising
+    OverflowError."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The days a plan's dates may fall on, both ends included."""
+
+    earliest: dt.date
+    latest: dt.date
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.earliest <= day <= self.latest
+
+    def clamp(self, day: dt.date) -> dt.date:
+        return min(max(day, self.earliest), self.latest)
+
+
+def term_window(contract_start: dt.date, contract_end: dt.date) -> DateWindow:
+    """From `LEAD_IN_DAYS` before the contract starts to the last day of its term
+    (`contract_end` is `Contract.end_date`, the day after the last day)."""
+    return DateWindow(shift(contract_start, days=-LEAD_IN_DAYS), shift(contract_end, days=-1))
 
 
 # --- contracts ------------------------------------------------------------------------
@@ -168,19 +208,29 @@ def phases_from_plan(
     return phases, marks
 
 
+def template_span_days(
+    phases: Sequence[Phase], milestones: Iterable[TemplateMilestoneSpec] = ()
+) -> int:
+    """Days from a plan's start to the last day of its last wave or milestone, laid out from
+    these phases and milestones (0 for a single one-day wave)."""
+    ends = [p.offset_days + p.duration_days - 1 for p in phases]
+    ends += [m.offset_days for m in milestones]
+    return max(ends, default=0)
+
+
 def layout_waves(phases: Sequence[Phase], *, start: dt.date, seats: int) -> list[WaveLayout]:
     """Waves for a new plan: each phase shifted to `start` and its share scaled to `seats`."""
     allocation = allocate_seats(seats, [phase.seat_share for phase in phases])
     waves = []
     for order, (phase, wave_seats) in enumerate(zip(phases, allocation, strict=True), start=1):
-        first_day = start + dt.timedelta(days=phase.offset_days)
+        first_day = shift(start, days=phase.offset_days)
         waves.append(
             WaveLayout(
                 order=order,
                 name=phase.name,
                 seats=wave_seats,
                 planned_start=first_day,
-                planned_end=first_day + dt.timedelta(days=phase.duration_days - 1),
+                planned_end=shift(first_day, days=phase.duration_days - 1),
             )
         )
     return waves
@@ -190,8 +240,7 @@ def layout_milestones(
     milestones: Iterable[TemplateMilestoneSpec], *, start: dt.date
 ) -> list[MilestoneLayout]:
     return [
-        MilestoneLayout(name=m.name, due_on=start + dt.timedelta(days=m.offset_days))
-        for m in milestones
+        MilestoneLayout(name=m.name, due_on=shift(start, days=m.offset_days)) for m in milestones
     ]
 
 
@@ -256,32 +305,41 @@ def _first_of_month(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _next_month(month: dt.date) -> dt.date:
-    return (
-        month.replace(year=month.year + 1, month=1)
-        if month.month == 12
-        else month.replace(month=month.month + 1)
-    )
+def _next_month(month: dt.date) -> dt.date | None:
+    """The first of the next month; None after December 9999."""
+    if month.month < 12:
+        return month.replace(month=month.month + 1)
+    return None if month.year == dt.date.max.year else month.replace(year=month.year + 1, month=1)
 
 
-def seats_going_live_by_month(waves: Iterable[WaveFacts]) -> list[MonthTotal]:
+def going_live_on(wave: WaveFacts) -> dt.date:
+    """The day a wave's seats went live (done) or are planned to (not done yet)."""
+    if wave.status == DONE and wave.actual_end is not None:
+        return wave.actual_end
+    return wave.planned_end
+
+
+def seats_going_live_by_month(
+    waves: Iterable[WaveFacts], *, window: DateWindow | None = None
+) -> list[MonthTotal]:
     """Every month from the first to the last with seats going live, gaps included (zeros),
-    so that a chart of it has an even time axis."""
+    so that a chart of it has an even time axis. With a `window`, waves going live outside it
+    are left out."""
     live: dict[dt.date, int] = {}
     planned: dict[dt.date, int] = {}
     for wave in waves:
-        if wave.status == DONE and wave.actual_end is not None:
-            month = _first_of_month(wave.actual_end)
-            live[month] = live.get(month, 0) + wave.seats
-        else:
-            month = _first_of_month(wave.planned_end)
-            planned[month] = planned.get(month, 0) + wave.seats
+        day = going_live_on(wave)
+        if window is not None and day not in window:
+            continue
+        totals = live if wave.status == DONE and wave.actual_end is not None else planned
+        month = _first_of_month(day)
+        totals[month] = totals.get(month, 0) + wave.seats
     months = set(live) | set(planned)
     if not months:
         return []
     totals = []
     month, last = min(months), max(months)
-    while month <= last:
+    while month is not None and month <= last:
         totals.append(MonthTotal(month, live.get(month, 0), planned.get(month, 0)))
         month = _next_month(month)
     return totals

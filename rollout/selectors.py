@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from catalogue.models import ServiceKind
+from contracts import values
 from contracts.models import Contract, ContractLine, ContractStatus
 
 from . import schedule
@@ -48,6 +49,19 @@ def contract_seats_expression(contract_field: str = "contract_id") -> Coalesce:
         Subquery(largest, output_field=IntegerField()),
         Value(0),
     )
+
+
+def plan_window(contract: Contract) -> schedule.DateWindow:
+    """The days the dates of `contract`'s rollout may fall on (`schedule.term_window`)."""
+    return _term_window(contract.start_date, contract.term_years)
+
+
+def _term_window(start_date: dt.date, term_years: int) -> schedule.DateWindow:
+    try:
+        end = values.end_date(start_date, term_years)
+    except (ValueError, OverflowError):  # a term running past the year 9999
+        end = dt.date.max
+    return schedule.term_window(start_date, end)
 
 
 def contract_seats(*, contract: Contract) -> int:
@@ -136,13 +150,34 @@ def plan_summary(plan: RolloutPlan, *, today: dt.date) -> PlanSummary:
     )
 
 
-def seats_going_live_by_month(*, user: AnyUser) -> list[schedule.MonthTotal]:
-    """Across every plan the user may see: one query."""
+@dataclass(frozen=True)
+class GoingLive:
+    totals: list[schedule.MonthTotal]
+    seats_left_out: int  # of waves going live outside their contract's `plan_window`
+
+
+def seats_going_live_by_month(*, user: AnyUser) -> GoingLive:
+    """Across every plan the user may see: one query. A wave dated outside its contract's
+    window (stored before the services refused such dates) is left out and counted, so one
+    bad row cannot stretch or break the chart everyone sees."""
     plans = permissions.scope_rollouts(user, RolloutPlan.objects.all())
     rows = Wave.objects.filter(plan__in=plans).values_list(
-        "seats", "status", "planned_start", "planned_end", "actual_end"
+        "seats",
+        "status",
+        "planned_start",
+        "planned_end",
+        "actual_end",
+        "plan__contract__start_date",
+        "plan__contract__term_years",
     )
-    return schedule.seats_going_live_by_month(schedule.WaveFacts(*row) for row in rows)
+    kept, left_out = [], 0
+    for *fields, start_date, term_years in rows:
+        wave = schedule.WaveFacts(*fields)
+        if schedule.going_live_on(wave) in _term_window(start_date, term_years):
+            kept.append(wave)
+        else:
+            left_out += wave.seats
+    return GoingLive(schedule.seats_going_live_by_month(kept), left_out)
 
 
 def contracts_open_for_planning(*, user: AnyUser) -> QuerySet[Contract]:

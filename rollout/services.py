@@ -38,6 +38,47 @@ if TYPE_CHECKING:
 # A plan may start a little in the past (teams often write the plan up after kicking off),
 # but not so far back that its first waves would be overdue the moment it is created.
 MAX_DAYS_IN_THE_PAST = 30
+# The longest text each field takes: the model's column, or for free text a sane page's worth.
+MAX_PLAN_NAME = 200
+MAX_TEMPLATE_NAME = 200
+MAX_WAVE_NAME = 120  # also a wave's site
+MAX_REASON = 2000  # why a wave is blocked
+MAX_DESCRIPTION = 2000  # of a template
+# Every date of a plan falls within its contract's window (`selectors.plan_window`): from
+# `schedule.LEAD_IN_DAYS` (90) before the contract starts to the last day of its term. A plan
+# created from a template must also start no more than MAX_DAYS_IN_THE_PAST days ago, and late
+# enough that its last wave or milestone still falls within the term.
+DATE_FIELDS = {
+    "planned_start": "planned start date",
+    "planned_end": "planned end date",
+    "actual_start": "actual start date",
+    "actual_end": "actual end date",
+}
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def date_outside_window(
+    what: str, day: dt.date | None, window: schedule.DateWindow, *, reason: str
+) -> str | None:
+    """The GOV.UK message for a date outside `window` ("The planned start date must be between
+    3 March 2027 and 31 May 2034, within CON-2026-0004's term"), or None when it is inside
+    (or there is no date). The one place rollout dates are checked against their bounds."""
+    if day is None or day in window:
+        return None
+    return f"The {what} must be between {_day(window.earliest)} and {_day(window.latest)}, {reason}"
+
+
+def _dates_outside_term(contract: Contract, **dates: dt.date | None) -> dict[str, str]:
+    window = selectors.plan_window(contract)
+    reason = f"within {contract.reference}'s term"
+    errors = {}
+    for field, day in dates.items():
+        if message := date_outside_window(DATE_FIELDS[field], day, window, reason=reason):
+            errors[field] = message
+    return errors
 
 
 def _lock_contract(contract_id: int) -> Contract:
@@ -58,9 +99,13 @@ def rollout_template_create_from_plan(
     """
     if actor is not None and not permissions.can_manage_templates(actor):
         raise PermissionDenied("Only Cabinet Office staff can save a plan as a template.")
-    name = name.strip()
+    name, description = name.strip(), description.strip()
     if not name:
         raise ValidationError({"name": "Enter a name for the template"})
+    errors = _too_long(name=(name, MAX_TEMPLATE_NAME, "The template name"))
+    errors |= _too_long(description=(description, MAX_DESCRIPTION, "The description"))
+    if errors:
+        raise ValidationError(errors)
     if RolloutTemplate.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": f"A template called “{name}” already exists"})
     waves = list(plan.waves.order_by("order"))
@@ -71,7 +116,7 @@ def rollout_template_create_from_plan(
         [schedule.PlannedWave(w.name, w.seats, w.planned_start, w.planned_end) for w in waves],
         [schedule.PlannedMilestone(m.name, m.due_on) for m in milestones],
     )
-    template = RolloutTemplate(name=name, description=description.strip(), source_plan=plan)
+    template = RolloutTemplate(name=name, description=description, source_plan=plan)
     template.full_clean()
     template.save()
     TemplatePhase.objects.bulk_create(
@@ -132,11 +177,16 @@ def rollout_plan_create_from_template(
         errors["contract"] = f"{contract.reference} already has a rollout plan"
     if not phases:
         errors["template"] = "This template has no phases"
-    if start_date < today - dt.timedelta(days=MAX_DAYS_IN_THE_PAST):
-        errors["start_date"] = (
-            f"The start date must be no more than {MAX_DAYS_IN_THE_PAST} days ago "
-            f"(on or after {today - dt.timedelta(days=MAX_DAYS_IN_THE_PAST):%-d %B %Y})"
-        )
+    marks = [
+        schedule.TemplateMilestoneSpec(m.name, m.offset_days)
+        for m in template.milestones.order_by("offset_days", "pk")
+    ]
+    # The start is checked against the contract's term only for a contract that may have a plan.
+    if "contract" not in errors and (
+        message := _start_date_error(contract, start_date, phases, marks, today=today)
+    ):
+        errors["start_date"] = message
+    errors |= _too_long(name=(name.strip(), MAX_PLAN_NAME, "The plan name"))
     available = selectors.contract_seats(contract=contract)
     if seats <= 0:
         errors["seats"] = "Enter a number of seats greater than 0"
@@ -169,10 +219,6 @@ def rollout_plan_create_from_template(
         )
         for w in schedule.layout_waves(phases, start=start_date, seats=seats)
     )
-    marks = [
-        schedule.TemplateMilestoneSpec(m.name, m.offset_days)
-        for m in template.milestones.order_by("offset_days", "pk")
-    ]
     Milestone.objects.bulk_create(
         Milestone(plan=plan, name=m.name, due_on=m.due_on)
         for m in schedule.layout_milestones(marks, start=start_date)
@@ -180,18 +226,38 @@ def rollout_plan_create_from_template(
     return plan
 
 
-@dataclass(frozen=True)
-class RecordedWave:
-    """A wave of a plan that was run outside the portal, as it happened."""
-
-    name: str
-    site: str
-    seats: int
-    planned_start: dt.date
-    planned_end: dt.date
-    actual_start: dt.date | None
-    actual_end: dt.date | None
-    status: str
+def _start_date_error(
+    contract: Contract,
+    start_date: dt.date,
+    phases: list[schedule.Phase],
+    marks: list[schedule.TemplateMilestoneSpec],
+    *,
+    today: dt.date,
+) -> str | None:
+    """No more than MAX_DAYS_IN_THE_PAST days ago, and within the contract's window with room
+    for the template's last wave or milestone."""
+    window = selectors.plan_window(contract)
+    days_ago = schedule.shift(today, days=-MAX_DAYS_IN_THE_PAST)
+    if start_date < days_ago and days_ago >= window.earliest:
+        return (
+            f"The start date must be no more than {MAX_DAYS_IN_THE_PAST} days ago "
+            f"(on or after {_day(days_ago)})"
+        )
+    span = schedule.template_span_days(phases, marks)
+    starts = schedule.DateWindow(
+        max(window.earliest, days_ago), schedule.shift(window.latest, days=-span)
+    )
+    if starts.earliest > starts.latest:
+        return (
+            f"The template's waves and milestones run for {span + 1:,} days: that no longer "
+            f"fits within {contract.reference}'s term, which ends on {_day(window.latest)}"
+        )
+    return date_outside_window(
+        "start date",
+        start_date,
+        starts,
+        reason=f"so that every wave and milestone falls within {contract.reference}'s term",
+    )
 
 
 @dataclass(frozen=True)
@@ -206,7 +272,7 @@ def rollout_plan_record(
     *,
     contract: Contract,
     name: str,
-    waves: list[RecordedWave],
+    waves: list[WaveChange],
     milestones: list[RecordedMilestone],
 ) -> RolloutPlan:
     """A plan that already ran (or is running) elsewhere, recorded as it is: the portal itself
@@ -215,6 +281,10 @@ def rollout_plan_record(
     available = selectors.contract_seats(contract=contract)
     if sum(w.seats for w in waves) > available:
         raise ValidationError({"waves": f"{contract.reference} has {available:,} seats"})
+    for spec in waves:
+        dates = {field: getattr(spec, field) for field in DATE_FIELDS}
+        if errors := _dates_outside_term(contract, **dates):
+            raise ValidationError({"waves": f"{spec.name}: {' '.join(errors.values())}"})
     plan = RolloutPlan(contract=contract, name=name)
     plan.full_clean()
     plan.save()
@@ -248,8 +318,21 @@ class WaveChange:
         return cls(**{field: getattr(wave, field) for field in cls.__dataclass_fields__})
 
 
+def _too_long(**fields: tuple[str, int, str]) -> dict[str, str]:
+    """`field=(text, limit, what)`: the GOV.UK message for each text longer than its limit."""
+    return {
+        field: f"{what} must be {limit:,} characters or fewer"
+        for field, (text, limit, what) in fields.items()
+        if len(text) > limit
+    }
+
+
 def _wave_errors(change: WaveChange, *, today: dt.date) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = _too_long(
+        name=(change.name.strip(), MAX_WAVE_NAME, "The wave name"),
+        site=(change.site.strip(), MAX_WAVE_NAME, "The site or business unit"),
+        blocked_reason=(change.blocked_reason.strip(), MAX_REASON, "The reason"),
+    )
     if not change.name.strip():
         errors["name"] = "Enter a name for the wave"
     if change.seats <= 0:
@@ -299,6 +382,9 @@ def wave_update(
     contract = _lock_contract(plan.contract_id)
     wave = Wave.objects.select_for_update().get(pk=wave.pk, plan=plan)
     errors = _wave_errors(change, today=today)
+    dates = {field: getattr(change, field) for field in DATE_FIELDS}
+    for field, message in _dates_outside_term(contract, **dates).items():
+        errors.setdefault(field, message)
     if "seats" not in errors:
         others = sum(plan.waves.exclude(pk=wave.pk).values_list("seats", flat=True))
         available = selectors.contract_seats(contract=contract)

@@ -88,7 +88,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     plan = selectors.plan_get(user=request.user, pk=pk)
     summary = selectors.plan_summary(plan, today=today)
-    gantt = charts.gantt(_gantt_rows(summary), today=today)
+    gantt = charts.gantt(
+        _gantt_rows(summary), today=today, window=selectors.plan_window(plan.contract)
+    )
     return render(
         request,
         "rollout/plan_detail.html",
@@ -202,7 +204,8 @@ def plan_save_as_template(request: HttpRequest, pk: int) -> HttpResponse:
 def going_live(request: HttpRequest) -> HttpResponse:
     if not permissions.is_cabinet_office(request.user):
         raise PermissionDenied("Only Cabinet Office staff see rollouts across government.")
-    totals = selectors.seats_going_live_by_month(user=request.user)
+    going_live = selectors.seats_going_live_by_month(user=request.user)
+    totals = going_live.totals
     running = 0
     rows = []
     for total in totals:
@@ -216,5 +219,6 @@ def going_live(request: HttpRequest) -> HttpResponse:
             "chart": charts.month_chart(totals),
             "seats_live": sum(t.seats_live for t in totals),
             "seats_planned": sum(t.seats_planned for t in totals),
+            "seats_left_out": going_live.seats_left_out,
         },
     )

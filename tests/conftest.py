@@ -60,10 +60,12 @@ def _fail_missing_service(request) -> None:
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Cached catalogue responses are keyed on a version kept in the database, which every test
-    rolls back: each test starts with an empty cache, as a fresh deployment would."""
-    from django.core.cache import cache
+    rolls back: each test starts with an empty cache, as a fresh deployment would. Rate-limit
+    counts (the `throttle` alias, process memory in tests) start from nothing too."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["throttle"].clear()
 
 
 @pytest.fixture

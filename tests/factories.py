@@ -160,6 +160,10 @@ class ContractFactory(factory.django.DjangoModelFactory):
     start_date = dt.date(2026, 2, 1)
     term_years = 5
     previous_cost_per_seat = Decimal("2000.00")
+    # An ended contract has the day it ended (the contract_ended_has_date constraint).
+    ended_on = factory.LazyAttribute(
+        lambda contract: contract.start_date if contract.status == ContractStatus.ENDED else None
+    )
 
 
 class ContractLineFactory(factory.django.DjangoModelFactory):

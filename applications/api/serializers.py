@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from catalogue.models import Service
 from catalogue.pricing import MAX_SEATS, MAX_TERM_YEARS, MIN_TERM_YEARS
-from core.api import SlugRelatedField
+from core.api import ChoiceField, SlugRelatedField
 from organisations.models import Organisation, OrganisationKind
 from organisations.selectors import scope_organisations
 
@@ -87,7 +87,7 @@ class VisibleOrganisationField(SlugRelatedField):
 
 class NewOrganisationInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    kind = serializers.ChoiceField(choices=OrganisationKind.choices)
+    kind = ChoiceField(choices=OrganisationKind.choices)
     staff = serializers.IntegerField(min_value=1, max_value=10_000_000)
     desktops = serializers.IntegerField(
         min_value=0, max_value=10_000_000, required=False, allow_null=True
@@ -102,7 +102,12 @@ class NewOrganisationInputSerializer(serializers.Serializer):
 
 class ApplicationCreateInputSerializer(serializers.Serializer):
     """Apply for the caller's own organisation (`organisation` may be left out), or for a new
-    organisation described in `new_organisation`. The application is created as a draft."""
+    organisation described in `new_organisation`. The application is created as a draft.
+
+    For a new organisation the caller stays in their own organisation (and keeps seeing its
+    contracts) while the application is decided, and may see, submit and withdraw it; their
+    account moves to the new organisation when it is approved. An organisation that is not yet
+    a member must ask for the core service (`desktop`)."""
 
     organisation = serializers.SlugField(
         required=False, help_text="Your own organisation's slug (the default)."
@@ -118,6 +123,15 @@ class ApplicationCreateInputSerializer(serializers.Serializer):
     requested_start = serializers.DateField()
     current_cost_per_seat = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    confirm_unusual_seats = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Set true to confirm seats that look more than the organisation needs: seats"
+        " of any service above its staff, or of an optional extra above the core seats asked"
+        " for (else its desktops). Without it such an application is refused with 400,"
+        ' `{"confirm_unusual_seats": ["You asked for 50,000 standard desktop seats for 300'
+        ' staff. Is that right?"]}`, one message for each unusual line.',
     )
 
     def validate_lines(self, lines: list[dict]) -> list[dict]:
@@ -140,13 +154,14 @@ class ApplicationWithdrawInputSerializer(serializers.Serializer):
     )
 
 
+REASON_NEEDED = "Enter the reason for rejecting the application."
+
+
 class ApplicationRejectInputSerializer(serializers.Serializer):
-    # Not required here: an empty or missing reason is refused by the service, after the
-    # caller's right to reject has been checked (403 before 400).
+    # Required and not blank, as the service's rule is (so the schema says so too); the view
+    # checks the caller's right to reject before refusing this input (403 before 400).
     reason = serializers.CharField(
         max_length=MAX_REASON_LENGTH,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Why the application is rejected; required.",
+        help_text="Why the application is rejected.",
+        error_messages={"required": REASON_NEEDED, "blank": REASON_NEEDED, "null": REASON_NEEDED},
     )

@@ -5,27 +5,27 @@ from . import views
 urlpatterns = [
     path("applications/", views.ApplicationListCreateApi.as_view(), name="api-application-list"),
     path(
-        "applications/<str:reference>/",
+        "applications/<reference:reference>/",
         views.ApplicationDetailApi.as_view(),
         name="api-application-detail",
     ),
     path(
-        "applications/<str:reference>/submit/",
+        "applications/<reference:reference>/submit/",
         views.ApplicationSubmitApi.as_view(),
         name="api-application-submit",
     ),
     path(
-        "applications/<str:reference>/withdraw/",
+        "applications/<reference:reference>/withdraw/",
         views.ApplicationWithdrawApi.as_view(),
         name="api-application-withdraw",
     ),
     path(
-        "applications/<str:reference>/approve/",
+        "applications/<reference:reference>/approve/",
         views.ApplicationApproveApi.as_view(),
         name="api-application-approve",
     ),
     path(
-        "applications/<str:reference>/reject/",
+        "applications/<reference:reference>/reject/",
         views.ApplicationRejectApi.as_view(),
         name="api-application-reject",
     ),

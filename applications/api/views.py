@@ -4,9 +4,9 @@ one endpoint per transition. The rules are the services' and accounts.permission
 from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
+from collections.abc import Callable
 
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from accounts.models import User
+from core.api.filters import FilterBackend
 
 from .. import selectors, services
 from ..filters import ApplicationFilter
@@ -50,7 +51,7 @@ class ApplicationListCreateApi(generics.ListCreateAPIView):
     oldest submission first; a CIO creates a draft application with POST."""
 
     serializer_class = ApplicationOutputSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ApplicationFilter
 
     def get_queryset(self):
@@ -94,6 +95,7 @@ class ApplicationListCreateApi(generics.ListCreateAPIView):
             term_years=data["term_years"],
             requested_start=data["requested_start"],
             current_cost_per_seat=data.get("current_cost_per_seat"),
+            confirm_unusual_seats=data["confirm_unusual_seats"],
             new_organisation=services.NewOrganisationInput(
                 name=new["name"],
                 kind=new["kind"],
@@ -119,6 +121,10 @@ class _ApplicationActionApi(APIView, metaclass=ABCMeta):
     (403 not allowed, 409 wrong status, 400 bad input) changes nothing."""
 
     input_serializer: type[serializers.Serializer] | None = None
+    # With an input: who may make the move (accounts.permissions), and the refusal for anyone
+    # else, so that invalid input from a caller without the right is a 403 before any 400.
+    may: Callable[[User, SignUpApplication], bool]
+    refused: str
 
     @abstractmethod
     def act(self, application: SignUpApplication, actor: User, data: dict) -> None:
@@ -141,7 +147,10 @@ class _ApplicationActionApi(APIView, metaclass=ABCMeta):
         data = {}
         if self.input_serializer is not None:
             serializer = self.input_serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
+            if not serializer.is_valid():
+                if not self.may(user, application):
+                    raise exceptions.PermissionDenied(self.refused)
+                raise exceptions.ValidationError(serializer.errors)
             data = serializer.validated_data
         self.act(application, user, data)
         return _detail_response(request, reference)
@@ -175,6 +184,8 @@ class ApplicationSubmitApi(_ApplicationActionApi):
 )
 class ApplicationWithdrawApi(_ApplicationActionApi):
     input_serializer = ApplicationWithdrawInputSerializer
+    may = staticmethod(permissions.can_edit_application)
+    refused = "Only the applying organisation's CIO can withdraw its application."
 
     def act(self, application: SignUpApplication, actor: User, data: dict) -> None:
         services.application_withdraw(application=application, actor=actor, reason=data["reason"])
@@ -203,6 +214,8 @@ class ApplicationApproveApi(_ApplicationActionApi):
 )
 class ApplicationRejectApi(_ApplicationActionApi):
     input_serializer = ApplicationRejectInputSerializer
+    may = staticmethod(permissions.can_decide_application)
+    refused = "You cannot decide this application."
 
     def act(self, application: SignUpApplication, actor: User, data: dict) -> None:
         services.application_reject(application=application, actor=actor, reason=data["reason"])

@@ -23,6 +23,11 @@ from organisations.selectors import scope_organisations
 
 from .. import selectors, services
 from ..forms import (
+    CONFIRM_SEATS_FIELD,
+    CONFIRM_SEATS_ID,
+    CONFIRM_SEATS_LABEL,
+    CONFIRM_SEATS_LEGEND,
+    CONFIRM_SEATS_MISSING,
     SEATS_PREFIX,
     CurrentCostForm,
     NewOrganisationForm,
@@ -268,9 +273,16 @@ def check_answers(request: HttpRequest) -> HttpResponse:
         for slug in answers.seats
         if slug not in offered
     ]
+    chosen = [(offered[slug], seats) for slug, seats in answers.seats.items() if slug in offered]
+    chosen.sort(key=lambda pair: (pair[0].kind, pair[0].name))
+    unusual = services.unusual_seats(
+        lines=[services.LineInput(service=service, seats=seats) for service, seats in chosen],
+        applicant=_applicant(request, answers),
+    )
+    confirmed = request.POST.get(CONFIRM_SEATS_FIELD) == "yes"
     if request.method == "POST" and not errors:
         try:
-            application = _submit(request, answers, offered)
+            application = _submit(request, answers, offered, confirm_unusual_seats=confirmed)
         except ValidationError as exc:
             errors = _error_links(exc)
         except services.TransitionNotAllowed as exc:
@@ -280,8 +292,6 @@ def check_answers(request: HttpRequest) -> HttpResponse:
             return redirect(
                 "applications:application-confirmation", reference=application.reference
             )
-    chosen = [(offered[slug], seats) for slug, seats in answers.seats.items() if slug in offered]
-    chosen.sort(key=lambda pair: (pair[0].kind, pair[0].name))
     quote = quote_for(
         lines=chosen, term_years=answers.term_years, current_cost_per_seat=answers.current_cost
     )
@@ -294,6 +304,17 @@ def check_answers(request: HttpRequest) -> HttpResponse:
             "new_organisation": _new_organisation_summary(request, answers),
             "quote": quote,
             "errors": errors,
+            "unusual_seats": unusual,
+            "confirm_seats": {
+                "field": CONFIRM_SEATS_FIELD,
+                "id": CONFIRM_SEATS_ID,
+                "legend": CONFIRM_SEATS_LEGEND,
+                "label": CONFIRM_SEATS_LABEL,
+                "checked": confirmed,
+                "error": CONFIRM_SEATS_MISSING
+                if any(message == CONFIRM_SEATS_MISSING for message, _ in errors)
+                else None,
+            },
             "change": {
                 step.removeprefix("journey-").replace("-", "_"): _url(step, changing=True)
                 for step in STEPS
@@ -304,7 +325,21 @@ def check_answers(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _submit(request: HttpRequest, answers: JourneyAnswers, offered: dict[str, Service]):
+def _applicant(request: HttpRequest, answers: JourneyAnswers) -> services.Applicant:
+    """Who the seats are for: the new organisation described, or the CIO's own."""
+    new = answers.new_organisation if answers.organisation == "new" else None
+    if new:
+        return services.Applicant(staff=new["staff"], desktops=new["desktops"], is_member=False)
+    return services.Applicant.of(request.user.organisation)
+
+
+def _submit(
+    request: HttpRequest,
+    answers: JourneyAnswers,
+    offered: dict[str, Service],
+    *,
+    confirm_unusual_seats: bool,
+):
     new = answers.new_organisation if answers.organisation == "new" else None
     with transaction.atomic():
         application = services.application_create(
@@ -316,6 +351,7 @@ def _submit(request: HttpRequest, answers: JourneyAnswers, offered: dict[str, Se
             term_years=answers.term_years,
             requested_start=answers.requested_start_date,
             current_cost_per_seat=answers.current_cost,
+            confirm_unusual_seats=confirm_unusual_seats,
             new_organisation=services.NewOrganisationInput(
                 name=new["name"],
                 kind=new["kind"],
@@ -334,14 +370,19 @@ def _submit(request: HttpRequest, answers: JourneyAnswers, offered: dict[str, Se
 
 
 def _error_links(exc: ValidationError) -> list[tuple[str, str]]:
-    """Each message with a link to the question it is about, else to this page."""
-    return [
-        (
-            message,
-            _url(CHECK) if field is None else _url(FIELD_STEPS.get(field, CHECK), changing=True),
-        )
-        for field, message in service_error_items(exc)
-    ]
+    """Each message with a link to the question it is about, else to this page. Unusual seats
+    are asked about on this page, once however many lines are unusual."""
+    links: list[tuple[str, str]] = []
+    for field, message in service_error_items(exc):
+        if field == CONFIRM_SEATS_FIELD:
+            link = (CONFIRM_SEATS_MISSING, f"{_url(CHECK)}#{CONFIRM_SEATS_ID}")
+        elif field is None:
+            link = (message, _url(CHECK))
+        else:
+            link = (message, _url(FIELD_STEPS.get(field, CHECK), changing=True))
+        if link not in links:
+            links.append(link)
+    return links
 
 
 def _new_organisation_summary(request: HttpRequest, answers: JourneyAnswers) -> dict | None:

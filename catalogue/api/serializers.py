@@ -107,11 +107,12 @@ class QuoteInputSerializer(serializers.Serializer):
         seen: set[str] = set()
         for index, line in enumerate(lines):
             slug = line["service"]
+            # The messages never echo the slug: refusals say what is wrong, not what was sent.
             if slug not in services:
-                message = f"There is no service “{slug}” in the catalogue."
+                message = "There is no service with this slug in the catalogue."
                 errors[str(index)] = {"service": [message]}
             elif slug in seen:
-                message = f"“{slug}” is quoted more than once: one line per service."
+                message = "This service is quoted on an earlier line: one line per service."
                 errors[str(index)] = {"service": [message]}
             seen.add(slug)
         if errors:

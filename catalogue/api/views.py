@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import generics
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -92,9 +91,6 @@ One line per service; seats 1 to 1,000,000; term 1 to 10 years. Nothing is store
 
 
 class QuoteApi(APIView):
-    # Lines are a nested list, which only JSON carries.
-    parser_classes = [JSONParser]
-
     @extend_schema(
         request=QuoteInputSerializer,
         responses={200: QuoteOutputSerializer},

@@ -5,9 +5,11 @@ REDIS_URL) Celery runs tasks eagerly in the web process. Both embedded defaults 
 that `make run` works on a fresh machine; real deployments set both variables.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -31,7 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -65,6 +67,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # core/headers.py: CSP, Permissions-Policy, and no-store on signed-in pages, the API and
+    # downloads (after WhiteNoise, so /static/ keeps its own far-future caching).
+    "core.headers.ContentSecurityPolicyMiddleware",
+    "core.headers.PermissionsPolicyMiddleware",
+    "core.headers.PrivateResponsesMiddleware",
     "core.logging.RequestLogMiddleware",
 ]
 
@@ -112,10 +119,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling: five failures for one username from one address locks it for 30 minutes.
+# Login throttling: five failures for one username from one address locks it for 30 minutes,
+# and so do twenty for one username from any addresses (password spraying); accounts/lockout.py.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+ACCOUNT_LOCKOUT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "accounts.lockout.AccountLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
@@ -147,20 +158,46 @@ DEFAULT_FROM_EMAIL = env.str(
 # that stops answering delays that page by at most this many seconds.
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 
+# API tokens (django-rest-knox, accounts/authentication.py): stored as digests, expiring, one per
+# sign-in, revoked by DELETE /api/v1/auth/token/ and by a password change or deactivation.
+# The tokens live in accounts.ApiToken; knox's own table is never made (no migrations for it).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.float("API_TOKEN_TTL_HOURS", default=10.0)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# Live tokens one user may hold (one per client signed in); signing in again past this revokes
+# the oldest.
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
+# Reverse proxies in front of the app that set X-Forwarded-For: 0 trusts no forwarded header
+# (the client is REMOTE_ADDR); behind exactly one proxy that overwrites it, set 1. Used by DRF's
+# throttles and by the sign-in lockout alike.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a request without credentials a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
+    # Filters and pages given empty (`?status=`) are refused: core/api/filters.py.
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.FilterBackend"],
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The API takes JSON only (docs/interface.md), read by core's parser, which bounds its size
+    # and nesting; any other body is a 415, and the schema offers JSON alone.
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
+    # Non-ASCII text is sent as \uXXXX escapes: valid JSON for any string, even one holding a
+    # lone surrogate that UTF-8 cannot encode.
+    "UNICODE_JSON": False,
+    "NUM_PROXIES": NUM_PROXIES,
 }
 if DEBUG:
     REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append(
@@ -182,6 +219,8 @@ SPECTACULAR_SETTINGS = {
         "WaveStatusEnum": "rollout.models.WaveStatus",
         "ContractStatusEnum": "contracts.models.ContractStatus",
         "ContractKindEnum": "contracts.models.ContractKind",
+        "OrganisationKindEnum": "organisations.models.OrganisationKind",
+        "MembershipStatusEnum": "organisations.models.MembershipStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -227,6 +266,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "repricing.tasks.sweep_pending_repricing",
         "schedule": env.float("REPRICING_SWEEP_SECONDS", default=60.0),
     },
+    # Ends contracts whose term or notice ran out (applications/lifecycle.py). A day's work, run
+    # every hour: ending is idempotent and dated by the contract, so a missed tick (beat or
+    # broker down) only delays it by an hour.
+    "end-due-contracts": {
+        "task": "applications.tasks.end_due_contracts",
+        "schedule": env.float("CONTRACT_EXPIRY_SECONDS", default=3600.0),
+    },
 }
 
 
@@ -251,6 +297,26 @@ if CACHE_URL.startswith(("redis://", "rediss://")):
     )
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+
+# DRF's throttles (core/throttling.py) count where every web worker sees the same count: the
+# cache's Redis when CACHE_URL is set, else the broker's Redis (keys prefixed, each expiring
+# with its window; nothing clears this alias, which would empty the queue), else this process's
+# memory (the embedded default, one process).
+_REDIS_URLS = ("redis://", "rediss://")
+THROTTLE_CACHE_URL = CACHE_URL or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(_REDIS_URLS) else ""
+)
+CACHES["throttle"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "throttle",
+    "KEY_PREFIX": "flexportal-throttle",
+}
+if THROTTLE_CACHE_URL:
+    CACHES["throttle"].update(
+        BACKEND="django.core.cache.backends.redis.RedisCache",
+        LOCATION=THROTTLE_CACHE_URL,
+        OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
+    )
 
 LOGGING = {
     "version": 1,
@@ -280,3 +346,49 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4, core/headers.py): scripts, styles, fonts and images
+# from the portal's own origin only; an inline script needs the request's nonce
+# (`nonce="{{ request.csp_nonce }}"`), and no page has inline styles or style attributes.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF, csp_constants.NONCE],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_NONE],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
+# Swagger UI and Redoc (drf-spectacular's templates) start their viewers from inline scripts
+# and styles, and Redoc from a blob: worker: those pages only, nothing of the portal's own.
+_API_DOCS_POLICY = {
+    "script-src": [_SELF, "'unsafe-inline'"],
+    "style-src": [_SELF, "'unsafe-inline'"],
+    "worker-src": [_SELF, "blob:"],
+}
+CSP_RELAXED_PATHS = {"/api/docs/": _API_DOCS_POLICY, "/api/redoc/": _API_DOCS_POLICY}
+# Permissions-Policy (core/headers.py): features no page of the portal uses, off for all.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}

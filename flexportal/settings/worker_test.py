@@ -3,7 +3,18 @@
 instead of run eagerly. DATABASE_URL points the worker at the test database."""
 
 from .test import *  # noqa: F403
-from .test import LOGGING
+from .test import CELERY_BROKER_TRANSPORT_OPTIONS, LOGGING, env
 
 CELERY_TASK_ALWAYS_EAGER = False
 LOGGING["root"]["level"] = "INFO"
+
+# A test that kills a worker mid-task (tests/repricing/test_worker_kill.py) has the broker hand
+# the unacknowledged task to the restarted worker after this many seconds, not an hour.
+if _visibility := env.int("WORKER_TEST_VISIBILITY_TIMEOUT", default=0):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "visibility_timeout": _visibility,
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+        "unacked_mutex_expire": _visibility,
+    }

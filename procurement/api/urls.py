@@ -14,12 +14,12 @@ urlpatterns = [
         name="api-contract-export-xlsx",
     ),
     path(
-        "contracts/<str:reference>/",
+        "contracts/<reference:reference>/",
         views.ContractDetailApi.as_view(),
         name="api-contract-detail",
     ),
     path(
-        "contracts/<str:reference>/summary.pdf",
+        "contracts/<reference:reference>/summary.pdf",
         views.ContractSummaryPdfApi.as_view(),
         name="api-contract-summary-pdf",
     ),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpResponse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contracts import selectors
+from core.api.filters import FilterBackend
 
 from .. import exports, pdf
 from ..filters import ContractFilter
@@ -36,16 +36,14 @@ class JsonErrorsNegotiation(BaseContentNegotiation):
 
 
 class ContractFilterMixin:
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ContractFilter
 
     def get_queryset(self):
         return selectors.contracts_visible(user=self.request.user)
 
     def valid_filterset(self) -> ContractFilter:
-        filterset = ContractFilter(
-            self.request.query_params, queryset=self.get_queryset(), request=self.request
-        )
+        filterset = FilterBackend().get_filterset(self.request, self.get_queryset(), self)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         return filterset

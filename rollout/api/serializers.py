@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from .. import services
 from ..models import WaveStatus
+
+
+def _text(what: str, limit: int, **kwargs) -> serializers.CharField:
+    """Text of at most `limit` characters, refused with the services' own GOV.UK message."""
+    return serializers.CharField(
+        max_length=limit,
+        error_messages={"max_length": f"{what} must be {limit:,} characters or fewer"},
+        **kwargs,
+    )
 
 
 class RolloutWaveOutputSerializer(serializers.Serializer):
@@ -63,21 +73,23 @@ class RolloutPlanCreateInputSerializer(serializers.Serializer):
     template = serializers.IntegerField(help_text="Id of a rollout template.")
     start_date = serializers.DateField(help_text="The day the first wave starts.")
     seats = serializers.IntegerField(help_text="Seats to roll out; shared out as the template's.")
-    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    name = _text("The plan name", services.MAX_PLAN_NAME, required=False, allow_blank=True)
 
 
 class RolloutWaveUpdateInputSerializer(serializers.Serializer):
     """Any subset of a wave's fields; the rest keep their values."""
 
-    name = serializers.CharField(required=False, max_length=120)
-    site = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    name = _text("The wave name", services.MAX_WAVE_NAME, required=False)
+    site = _text(
+        "The site or business unit", services.MAX_WAVE_NAME, required=False, allow_blank=True
+    )
     seats = serializers.IntegerField(required=False)
     planned_start = serializers.DateField(required=False)
     planned_end = serializers.DateField(required=False)
     actual_start = serializers.DateField(required=False, allow_null=True)
     actual_end = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(required=False, choices=WaveStatus.choices)
-    blocked_reason = serializers.CharField(required=False, allow_blank=True)
+    blocked_reason = _text("The reason", services.MAX_REASON, required=False, allow_blank=True)
 
 
 class RolloutTemplatePhaseOutputSerializer(serializers.Serializer):

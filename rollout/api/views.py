@@ -55,8 +55,10 @@ class RolloutListCreateApi(ListAPIView):
         summary="Create a plan from a template",
         description=(
             "The template's waves are moved to `start_date` and their seats scaled to `seats` "
-            "(shared out by largest remainder, so they add up exactly). For a contract of your "
-            "own organisation (CIO) or any contract (Cabinet Office staff)."
+            "(shared out by largest remainder, so they add up exactly). `start_date` may be up "
+            "to 30 days ago, and every wave and milestone must fall within the contract's term "
+            "(from 90 days before it starts to its last day). For a contract of your own "
+            "organisation (CIO) or any contract (Cabinet Office staff)."
         ),
     )
     def post(self, request: Request) -> Response:
@@ -110,9 +112,10 @@ class RolloutWaveApi(GenericAPIView):
         summary="Change a wave",
         description=(
             "Any subset of the wave's fields. Refused with 400 when the end is before the start, "
-            "the waves would need more seats than the contract has, a done wave has no actual "
-            "end, or a blocked wave no reason; 403 for someone who may see but not change the "
-            "plan; 404 for another organisation's plan."
+            "a date falls outside the contract's term (from 90 days before it starts to its last "
+            "day), the waves would need more seats than the contract has, a done wave has no "
+            "actual end, or a blocked wave no reason; 403 for someone who may see but not change "
+            "the plan; 404 for another organisation's plan."
         ),
     )
     def patch(self, request: Request, pk: int, wave_pk: int) -> Response:

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 
 from applications.models import ApplicationEvent, ApplicationLine, SignUpApplication
 from catalogue.models import Service
-from contracts.models import Contract, ContractLine
+from contracts.models import Contract, ContractEvent, ContractLine
 from organisations.models import Organisation
 from repricing.models import RepricingRequest
 
@@ -42,6 +42,17 @@ def world(frozen_now, demo):
     }
 
 
+@pytest.fixture
+def as_user(api_client, world):
+    """`as_user("cio_dius")`: the API client, signed in as that demo user."""
+
+    def login(who: str):
+        api_client.force_authenticate(world[who])
+        return api_client
+
+    return login
+
+
 def database_state() -> dict:
     """Everything an application transition could write, to compare before and after a
     refusal."""
@@ -56,7 +67,10 @@ def database_state() -> dict:
         "organisations": list(
             Organisation.objects.order_by("pk").values("slug", "membership_status", "joined_on")
         ),
-        "contracts": Contract.objects.count(),
+        "contracts": list(
+            Contract.objects.order_by("pk").values_list("status", "notice_on", "ended_on")
+        ),
+        "contract_events": ContractEvent.objects.count(),
         "contract_lines": list(
             ContractLine.objects.order_by("pk").values_list("current_unit_price", flat=True)
         ),

@@ -4,8 +4,8 @@ one endpoint per transition, with the same rules as the pages (403, 404, 409, 40
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_issue
 from applications.models import ApplicationStatus, SignUpApplication
 from organisations.models import Organisation
 from tests import factories
@@ -33,15 +33,6 @@ AGENCY_JSON = {
     "decided_by": None,
     "reason": "",
 }
-
-
-@pytest.fixture
-def as_user(api_client, world):
-    def login(who: str):
-        api_client.force_authenticate(world[who])
-        return api_client
-
-    return login
 
 
 def _new_application(**overrides) -> dict:
@@ -130,8 +121,8 @@ def test_another_organisations_application_is_not_found(as_user, who):
 
 
 def test_token_authentication_works(api_client, world):
-    token = Token.objects.create(user=world["approver"])
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = api_token_issue(user=world["approver"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api_client.get(AGENCY).status_code == 200
     api_client.credentials()
     assert api_client.get(AGENCY).status_code in (401, 403)
@@ -196,12 +187,12 @@ def test_a_cio_creates_a_draft_for_a_new_organisation(as_user, world):
         ),
         (
             _new_application(lines=[{"service": "nope", "seats": 1}]),
-            {"lines": {"0": {"service": ["Object with slug=nope does not exist."]}}},
+            {"lines": {"0": {"service": ["There is no service with this slug."]}}},
         ),
         (
             # Text the database itself refuses (a NUL byte) is an unknown slug, not a 500.
             _new_application(lines=[{"service": "desk\u0000top", "seats": 1}]),
-            {"lines": {"0": {"service": ["Object with slug=desk\u0000top does not exist."]}}},
+            {"lines": {"0": {"service": ["There is no service with this slug."]}}},
         ),
         (
             _new_application(
@@ -212,7 +203,7 @@ def test_a_cio_creates_a_draft_for_a_new_organisation(as_user, world):
                     "predecessors": ["d\u0000ius"],
                 }
             ),
-            {"new_organisation": {"predecessors": ["Object with slug=d\u0000ius does not exist."]}},
+            {"new_organisation": {"predecessors": ["There is no organisation with this slug."]}},
         ),
         (
             _new_application(lines=[{"service": "desktop", "seats": 0}]),
@@ -410,7 +401,7 @@ def test_a_predecessor_the_cio_may_not_see_is_refused_like_a_missing_one(as_user
     response = as_user("cio_dius").post(LIST, payload, format="json")
     assert response.status_code == 400
     assert response.json() == {
-        "new_organisation": {"predecessors": ["Object with slug=agency does not exist."]}
+        "new_organisation": {"predecessors": ["There is no organisation with this slug."]}
     }
     assert database_state() == before
 

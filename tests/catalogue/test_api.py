@@ -277,13 +277,17 @@ def test_quote_stores_nothing(api, django_assert_num_queries):
         ),
         (
             {"lines": [{"service": "mainframe", "seats": 10}]},
-            {"lines": {"0": {"service": ["There is no service “mainframe” in the catalogue."]}}},
+            {"lines": {"0": {"service": ["There is no service with this slug in the catalogue."]}}},
         ),
         (
             {"lines": [{"service": "desktop", "seats": 10}, {"service": "desktop", "seats": 20}]},
             {
                 "lines": {
-                    "1": {"service": ["“desktop” is quoted more than once: one line per service."]}
+                    "1": {
+                        "service": [
+                            "This service is quoted on an earlier line: one line per service."
+                        ]
+                    }
                 }
             },
         ),
@@ -357,5 +361,5 @@ def test_inactive_service_cannot_be_quoted(api):
     response = post_quote(api, {"lines": [{"service": "intranet", "seats": 10}], "term_years": 1})
     assert response.status_code == 400
     assert response.json() == {
-        "lines": {"0": {"service": ["There is no service “intranet” in the catalogue."]}}
+        "lines": {"0": {"service": ["There is no service with this slug in the catalogue."]}}
     }

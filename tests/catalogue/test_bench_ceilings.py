@@ -13,6 +13,8 @@ from bench import urls as bench_urls
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
 
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">')
+# Each response's own Content-Security-Policy nonce (core/headers.py), like its token.
+CSP_NONCE = re.compile(r' nonce="[^"]*"')
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +29,7 @@ def _forget_what_the_ceilings_read():
 def _page_but_its_csrf_token(response) -> str:
     html = response.content.decode()
     assert CSRF_INPUT.search(html)  # the ceiling pays for its token as the page does
-    return CSRF_INPUT.sub("", html)
+    return CSP_NONCE.sub("", CSRF_INPUT.sub("", html))
 
 
 def _json(response) -> dict:

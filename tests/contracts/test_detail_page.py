@@ -40,7 +40,7 @@ def test_cabinet_office_contract_shows_prices_at_signing_and_now(officer):
         <td class="govuk-table__cell govuk-table__cell--numeric">2,500</td>
         <td class="govuk-table__cell govuk-table__cell--numeric">£2,970.00</td>
         <td class="govuk-table__cell govuk-table__cell--numeric">£2,142.68</td>
-        <td class="govuk-table__cell govuk-table__cell--numeric" style="white-space: nowrap">\N{MINUS SIGN}£827.32</td>
+        <td class="govuk-table__cell govuk-table__cell--numeric flex-nowrap">\N{MINUS SIGN}£827.32</td>
         <td class="govuk-table__cell govuk-table__cell--numeric">£5,356,700.00</td>
         </tr>""",
         html,

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contracts import selectors
-from contracts.models import Contract, ContractStatus
+from contracts.models import Contract
+from contracts.services import contract_end
 from repricing.services import framework_reprice
 from rollout.models import WaveStatus
 from rollout.selectors import contract_rollout_status
@@ -113,8 +114,7 @@ def test_repricing_lowers_current_prices_and_keeps_prices_at_signing(priced_fram
 
 def test_ended_contracts_keep_their_last_price_when_the_framework_reprices(priced_framework):
     desktop, _, first = priced_framework
-    first.status = ContractStatus.ENDED
-    first.save(update_fields=["status"])
+    contract_end(contract=first, on=first.start_date, actor=None)  # the one way to end one
     framework_reprice(force=True)
     line = first.lines.get(service=desktop)
     assert line.current_unit_price == D("1500.00")

@@ -7,6 +7,7 @@ where they fail.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
-AXE = ROOT / "static" / "build" / "axe.min.js"
+AXE_URL = "/static/build/axe.min.js"  # built into static/ by frontend/build.mjs
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -87,17 +88,51 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+# Every page reports a Content-Security-Policy violation to its console, so a journey that
+# met one fails however it otherwise went.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`);
+});
+"""
+
+
+def _is_csp_violation(message) -> bool:
+    return message.type == "error" and (
+        "CSP violation" in message.text or "Content Security Policy" in message.text
+    )
+
+
 @pytest.fixture
 def page(request, browser, live_server, committed_demo) -> Iterator:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text) if _is_csp_violation(message) else None
+        ),
+    )
     yield page
     if getattr(request.node, "failed_in_call", False):
         # Where the journey stopped, for whoever reads the failure.
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}.png"), full_page=True)
     context.close()
+    if not getattr(request.node, "failed_in_call", False):
+        assert not page.csp_violations, "\n".join(page.csp_violations)
+
+
+def start_date_ahead(days: int = 120) -> dt.date:
+    """A start date the sign-up journey accepts whenever the tests run: `days` after today by
+    the server's own clock (a start must be today or later, and within 3 years)."""
+    from django.utils import timezone
+
+    return timezone.localdate() + dt.timedelta(days=days)
 
 
 def sign_in(page, username: str) -> None:
@@ -116,7 +151,8 @@ def check_accessibility(page, name: str) -> None:
     """Run axe-core against the page for WCAG 2.2 AA, and save a screenshot for review."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    page.add_script_tag(path=str(AXE))
+    # From the portal's own origin: the Content-Security-Policy refuses an inline copy.
+    page.add_script_tag(url=AXE_URL)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, start_date_ahead
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MAX_TABS = 80
@@ -63,9 +63,10 @@ def test_sign_up_with_the_keyboard_only(page, keyboard_cio):
     press(page, page.get_by_role("button", name="Continue"))
     type_into(page, page.get_by_role("textbox"), "3")
     press(page, page.get_by_role("button", name="Continue"))
-    type_into(page, page.get_by_label("Day"), "3")
-    type_into(page, page.get_by_label("Month"), "5")
-    type_into(page, page.get_by_label("Year"), "2027")
+    start = start_date_ahead()
+    type_into(page, page.get_by_label("Day"), str(start.day))
+    type_into(page, page.get_by_label("Month"), str(start.month))
+    type_into(page, page.get_by_label("Year"), str(start.year))
     press(page, page.get_by_role("button", name="Continue"))
     # Today's cost is optional: leave it empty.
     press(page, page.get_by_role("button", name="Continue"))
@@ -79,6 +80,7 @@ def test_sign_up_with_the_keyboard_only(page, keyboard_cio):
     application = SignUpApplication.objects.get(organisation__slug="keyboard-agency")
     assert application.status == "submitted"
     assert application.term_years == 3
+    assert application.requested_start == start
     assert [(line.service.slug, line.seats) for line in application.lines.all()] == [
         ("desktop", 300)
     ]

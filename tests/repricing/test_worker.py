@@ -278,3 +278,52 @@ def test_with_the_broker_down_the_approval_stands_and_the_sweeper_reprices_later
     assert _desktop_price() == Decimal("1718.85")
     assert_prices_match_a_recomputation_from_scratch()
     assert "Sweeper found pending repricing requests" in live.read_text()
+
+
+def test_with_the_broker_down_a_leave_and_an_expiry_are_repriced_by_the_beat_path(
+    demo, live, broker_down, tmp_path
+):
+    """Both causes of a price rise survive a broker that is down when they commit: the leave's
+    request waits for the sweeper; the expiry is found by beat's hourly task (run every second
+    here) in the worker, which ends the contract and requests its repricing itself."""
+    from applications import lifecycle
+    from contracts.models import Contract
+
+    ons = Contract.objects.get(organisation__slug="ons")
+    lapsed = factories.ContractFactory(
+        organisation=factories.OrganisationFactory(slug="lapsed", name="Lapsed body", member=True),
+        start_date=timezone.localdate() - dt.timedelta(days=400),
+        term_years=1,
+    )
+    factories.ContractLineFactory(contract=lapsed, service=Service.objects.get(slug="desktop"))
+    approver = get_user_model().objects.get(username="approver")
+
+    lifecycle.contract_leave(contract=ons, actor=approver, on=timezone.localdate())
+
+    assert Contract.objects.get(pk=ons.pk).status == "ended"
+    assert RepricingRequest.objects.get(processed_at__isnull=True).reason == "ONS left"
+    with (tmp_path / "beat.log").open("w") as output:
+        beat = subprocess.Popen(
+            [
+                str(CELERY), "-A", "flexportal", "beat", "--loglevel=INFO",
+                "--schedule", str(tmp_path / "beat-schedule"), "--max-interval", "1",
+            ],
+            cwd=BASE_DIR,
+            env=_subprocess_env(REPRICING_SWEEP_SECONDS="1", CONTRACT_EXPIRY_SECONDS="1"),
+            stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        _wait_for(
+            lambda: Contract.objects.get(pk=lapsed.pk).status == "ended" and _all_processed(),
+            timeout=30,
+            what="the expiry and both repricings",
+            log=tmp_path / "beat.log",
+        )
+    finally:
+        _stop(beat)
+
+    reasons = set(RepricingRequest.objects.values_list("reason", flat=True))
+    assert {"ONS left", "Lapsed body's contract expired"} <= reasons
+    assert_prices_match_a_recomputation_from_scratch()
+    # Cabinet Office 2,500 + DIUS 1,000 desktops: 5,300,000 / 3,500 + 850 = 2,364.29.
+    assert _desktop_price() == Decimal("2364.29")

@@ -215,7 +215,7 @@ def test_a_contract_has_one_plan(template, proven_plan, approver):
 
 
 def test_an_ended_contract_gets_no_plan(template, make_contract, approver):
-    contract = make_contract(status="ended")
+    contract = make_contract(status="ended", ended_on=D(2026, 11, 1))
     with pytest.raises(ValidationError) as error:
         services.rollout_plan_create_from_template(
             actor=approver,

@@ -1,0 +1,102 @@
+"""A member leaving, and contracts running out: the parts of a contract's life after signing
+that move every member's price.
+
+Each function ends contracts through contracts.services, brings the organisation's membership
+in line (an organisation with no active contract is no longer an active member) and asks for a
+repricing in the same transaction, with a reason that names the cause ("ONS left", "DIUS's
+contract expired"). The request is durable (repricing.services.repricing_request): a broker
+that is down when this commits delays the repricing, never loses it (the beat sweeper runs it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import User
+from contracts import selectors as contract_selectors
+from contracts import services as contract_services
+from contracts.models import Contract, ContractStatus
+from organisations.services import organisation_lock, organisation_membership_end
+from repricing.services import repricing_request
+
+logger = logging.getLogger(__name__)
+
+
+def can_end_contract(user: User, contract: Contract) -> bool:
+    """The contract's own CIO, or Cabinet Office staff."""
+    return permissions.owns(user, contract.organisation_id) or permissions.is_cabinet_office(user)
+
+
+@transaction.atomic
+def contract_leave(
+    *, contract: Contract, actor: User, on: dt.date, reason: str = "", today: dt.date | None = None
+) -> Contract:
+    """End a contract on `on`: today ends it at once (its seats stop counting, and everyone is
+    repriced); a later day within its term records notice, and the daily expiry ends it then.
+
+    Raises PermissionDenied (not its CIO nor Cabinet Office), ValidationError (a date before
+    today or after the term) or ContractNotActive (409); nothing is written then."""
+    today = today or timezone.localdate()
+    if not can_end_contract(actor, contract):
+        raise PermissionDenied(
+            "Only the organisation's CIO or Cabinet Office staff can end this contract."
+        )
+    contract = contract_services.contract_lock(contract_id=contract.pk)
+    contract_services.contract_end_date_validate(contract=contract, on=on, today=today)
+    if on > today:
+        return contract_services.contract_notice_give(
+            contract=contract, on=on, actor=actor, reason=reason, today=today
+        )
+    return _end(contract=contract, on=on, actor=actor, reason=reason, expired=False)
+
+
+@dataclass(frozen=True)
+class ExpiryResult:
+    ended: int
+    expired: int
+
+
+@transaction.atomic
+def contracts_end_due(*, today: dt.date | None = None) -> ExpiryResult:
+    """What the daily beat task does: end every active contract whose term has passed, or whose
+    notice has fallen due. Running it twice changes nothing (the second run finds none due)."""
+    today = today or timezone.localdate()
+    ended = expired = 0
+    for due in contract_selectors.contracts_due_to_end(today=today):
+        contract = contract_services.contract_lock(contract_id=due.contract_id)
+        if contract.status != ContractStatus.ACTIVE:  # ended by someone else meanwhile
+            continue
+        _end(contract=contract, on=due.on, actor=None, reason="", expired=due.expired)
+        if due.expired:
+            expired += 1
+        else:
+            ended += 1
+    if ended or expired:
+        logger.info("contracts ended", extra={"ended": ended, "expired": expired})
+    return ExpiryResult(ended=ended, expired=expired)
+
+
+def _end(
+    *, contract: Contract, on: dt.date, actor: User | None, reason: str, expired: bool
+) -> Contract:
+    contract = contract_services.contract_end(
+        contract=contract, on=on, actor=actor, reason=reason, expired=expired
+    )
+    organisation = organisation_lock(organisation_id=contract.organisation_id)
+    if not contract_selectors.organisation_has_active_contract(organisation_id=organisation.pk):
+        organisation_membership_end(organisation=organisation)
+    name = organisation.display_name
+    cause = f"{name}'s contract expired" if expired else f"{name} left"
+    if expired and contract_selectors.organisation_has_active_contract(
+        organisation_id=organisation.pk
+    ):
+        cause = f"{name}'s {contract.get_kind_display().lower()} contract expired"
+    repricing_request(reason=cause, caused_by=organisation)
+    return contract
