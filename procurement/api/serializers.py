@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from contracts.models import Contract, ContractKind, ContractStatus
+from contracts.models import Contract, ContractEventKind, ContractKind, ContractStatus
 from contracts.selectors import figures_for
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
@@ -61,8 +61,52 @@ class ContractOutputSerializer(serializers.Serializer):
         read_only=True,
     )
 
+    notice_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Notice given to end the contract on this day."
+    )
+    ended_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The day it ended (status `ended`)."
+    )
+
     def to_representation(self, instance: Contract) -> dict:
         # The figures are computed once per contract, from its prefetched lines.
         if not hasattr(instance, "figures"):
             instance.figures = figures_for(instance)
         return super().to_representation(instance)
+
+
+class ContractEventLineOutputSerializer(serializers.Serializer):
+    service = serializers.CharField(read_only=True, help_text="Service slug.")
+    seats = serializers.IntegerField(read_only=True)
+    unit_price_at_signing = serializers.DecimalField(**MONEY)
+
+
+class ContractEventOutputSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(read_only=True)
+    actor = serializers.CharField(
+        source="actor.username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username; null when the portal itself acted (expiry).",
+    )
+    kind = serializers.ChoiceField(choices=ContractEventKind.choices, read_only=True)
+    detail = serializers.CharField(read_only=True)
+    lines = ContractEventLineOutputSerializer(
+        many=True, read_only=True, help_text="The lines' seats and signing prices at this step."
+    )
+
+
+class ContractDetailOutputSerializer(ContractOutputSerializer):
+    """One contract with its history (signed, each change, notice given, ended); needs the
+    contract's `timeline` (contracts.selectors.contract_timeline) set by the view."""
+
+    history = ContractEventOutputSerializer(source="timeline", many=True, read_only=True)
+
+
+class ContractEndInputSerializer(serializers.Serializer):
+    on = serializers.DateField(
+        help_text="Today ends the contract at once; a later day within its term gives notice."
+    )
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="Optional."
+    )

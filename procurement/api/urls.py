@@ -19,6 +19,11 @@ urlpatterns = [
         name="api-contract-detail",
     ),
     path(
+        "contracts/<reference:reference>/end/",
+        views.ContractEndApi.as_view(),
+        name="api-contract-end",
+    ),
+    path(
         "contracts/<reference:reference>/summary.pdf",
         views.ContractSummaryPdfApi.as_view(),
         name="api-contract-summary-pdf",

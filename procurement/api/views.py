@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
@@ -13,15 +13,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import permissions
+from applications import lifecycle
 from contracts import selectors
 from core.api.filters import FilterBackend
 
 from .. import exports, pdf
 from ..filters import ContractFilter
-from .serializers import ContractOutputSerializer
+from .serializers import (
+    ContractDetailOutputSerializer,
+    ContractEndInputSerializer,
+    ContractOutputSerializer,
+)
 
 BAD_FILTERS = OpenApiResponse(description='A filter value is not valid: `{"field": ["message"]}`.')
 NOT_FOUND = OpenApiResponse(description="No such contract, or one the caller may not see.")
+BAD_INPUT = OpenApiResponse(description='The input is not valid: `{"field": ["message"]}`.')
 
 
 class JsonErrorsNegotiation(BaseContentNegotiation):
@@ -61,12 +68,56 @@ class ContractListApi(ContractFilterMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+def _detail_response(request: Request, reference: str) -> Response:
+    contract = selectors.contract_get(user=request.user, reference=reference)
+    contract.timeline = list(selectors.contract_timeline(contract))
+    return Response(ContractDetailOutputSerializer(contract).data)
+
+
 @extend_schema(tags=["contracts"])
 class ContractDetailApi(APIView):
-    @extend_schema(responses={200: ContractOutputSerializer, 404: NOT_FOUND})
+    @extend_schema(responses={200: ContractDetailOutputSerializer, 404: NOT_FOUND})
     def get(self, request: Request, reference: str) -> Response:
-        contract = selectors.contract_get(user=request.user, reference=reference)
-        return Response(ContractOutputSerializer(contract).data)
+        return _detail_response(request, reference)
+
+
+@extend_schema(tags=["contracts"])
+class ContractEndApi(APIView):
+    """End a contract: today ends it at once (its seats stop counting and every member is
+    repriced); a later day within its term records notice. The contract's CIO or Cabinet
+    Office staff; anyone else gets 403 and nothing changes."""
+
+    @extend_schema(
+        request=ContractEndInputSerializer,
+        responses={
+            200: ContractDetailOutputSerializer,
+            400: BAD_INPUT,
+            403: OpenApiResponse(description="Not this contract's CIO nor Cabinet Office staff."),
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="The contract has already ended."),
+        },
+        summary="End a contract, or give notice",
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        try:
+            contract = selectors.contract_get(user=request.user, reference=reference)
+        except Http404:
+            if permissions.can_see_all_organisations_records(request.user):
+                raise
+            # As for applications: a write on a contract the caller may not see is 403,
+            # whether or not it exists, so nothing is revealed.
+            raise exceptions.PermissionDenied(
+                "You can only end your own organisation's contracts."
+            ) from None
+        serializer = ContractEndInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lifecycle.contract_leave(
+            contract=contract,
+            actor=request.user,
+            on=serializer.validated_data["on"],
+            reason=serializer.validated_data["reason"],
+        )
+        return _detail_response(request, reference)
 
 
 @extend_schema(tags=["contracts"])

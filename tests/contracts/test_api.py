@@ -20,7 +20,15 @@ def officer(api_client, demo):
 def test_contract_fields_follow_the_interface(officer):
     response = officer.get("/api/v1/contracts/CON-2026-0004/")
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    history = body.pop("history")  # one contract's timeline: its detail only
+    assert [(event["kind"], event["actor"]) for event in history] == [("signed", None)]
+    assert history[0]["lines"][0] == {
+        "service": "desktop",
+        "seats": 1000,
+        "unit_price_at_signing": "2142.68",
+    }
+    assert body == {
         "reference": "CON-2026-0004",
         "organisation": "dius",
         "kind": "platform",
@@ -55,6 +63,8 @@ def test_contract_fields_follow_the_interface(officer):
         "previous_cost_per_seat": "2850.00",
         "savings_per_year": "707320.00",
         "savings_percent": "24.8",
+        "notice_on": None,
+        "ended_on": None,
     }
 
 
