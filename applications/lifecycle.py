@@ -90,13 +90,18 @@ def _end(
         contract=contract, on=on, actor=actor, reason=reason, expired=expired
     )
     organisation = organisation_lock(organisation_id=contract.organisation_id)
-    if not contract_selectors.organisation_has_active_contract(organisation_id=organisation.pk):
-        organisation_membership_end(organisation=organisation)
-    name = organisation.display_name
-    cause = f"{name}'s contract expired" if expired else f"{name} left"
-    if expired and contract_selectors.organisation_has_active_contract(
+    still_member = contract_selectors.organisation_has_active_contract(
         organisation_id=organisation.pk
-    ):
-        cause = f"{name}'s {contract.get_kind_display().lower()} contract expired"
+    )
+    if not still_member:
+        organisation_membership_end(organisation=organisation)
+    name, kind = organisation.display_name, contract.get_kind_display().lower()
+    # A member that keeps another contract has not left: say which contract went.
+    if expired:
+        cause = (
+            f"{name}'s {kind} contract expired" if still_member else f"{name}'s contract expired"
+        )
+    else:
+        cause = f"{name} ended its {kind} contract" if still_member else f"{name} left"
     repricing_request(reason=cause, caused_by=organisation)
     return contract

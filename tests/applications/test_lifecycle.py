@@ -146,3 +146,17 @@ def test_an_ended_contract_cannot_end_again(world, django_capture_on_commit_call
         lifecycle.contract_leave(contract=ons, actor=world["approver"], on=dt.date(2026, 11, 22))
     with unchanged(), pytest.raises(ContractNotActive):
         lifecycle.contract_leave(contract=ons, actor=world["approver"], on=dt.date(2026, 11, 22))
+
+
+def test_a_member_ending_one_of_two_contracts_has_not_left(
+    world, django_capture_on_commit_callbacks
+):
+    integration = Contract.objects.get(organisation__slug="dius", kind="integration")
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.contract_leave(
+            contract=integration, actor=world["cio_dius"], on=dt.date(2026, 11, 22)
+        )
+    assert integration.organisation.membership_status == MembershipStatus.ACTIVE
+    assert PriceSnapshot.objects.filter(service__slug="email").latest().reason == (
+        "DIUS ended its integration call-off contract"
+    )
