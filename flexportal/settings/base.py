@@ -194,8 +194,8 @@ REST_FRAMEWORK = {
     # The API takes JSON only (docs/interface.md), read by core's parser, which bounds its size
     # and nesting; any other body is a 415, and the schema offers JSON alone.
     "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
-    # Non-ASCII text is sent as \uXXXX escapes: valid JSON for any string, even one holding a
-    # lone surrogate that UTF-8 cannot encode.
+    # Non-ASCII text is sent as \u escapes (\u00e9 for é): valid JSON for any string, even
+    # one holding a lone surrogate that UTF-8 cannot encode.
     "UNICODE_JSON": False,
     "NUM_PROXIES": NUM_PROXIES,
 }
