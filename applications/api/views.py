@@ -6,7 +6,6 @@ from __future__ import annotations
 from abc import ABCMeta, abstractmethod
 from collections.abc import Callable
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import permissions
 from accounts.models import User
+from core.api import get_for_write
 from core.api.filters import FilterBackend
 
 from .. import selectors, services
@@ -134,16 +134,11 @@ class _ApplicationActionApi(APIView, metaclass=ABCMeta):
         user = request.user
         if not (permissions.is_cio(user) or permissions.is_approver(user)):
             raise exceptions.PermissionDenied("Your role cannot act on sign-up applications.")
-        try:
-            application = selectors.application_get(user=user, reference=reference, details=False)
-        except Http404:
-            if permissions.is_approver(user):  # approvers see every application: none has it
-                raise
-            # A write by anyone else is 403 (docs/interface.md), whether or not the application
-            # exists, so another organisation's application is still not revealed.
-            raise exceptions.PermissionDenied(
-                "You can only act on your own organisation's applications."
-            ) from None
+        application = get_for_write(
+            lambda: selectors.application_get(user=user, reference=reference, details=False),
+            sees_everything=permissions.is_approver(user),
+            refusal="You can only act on your own organisation's applications.",
+        )
         data = {}
         if self.input_serializer is not None:
             serializer = self.input_serializer(data=request.data)

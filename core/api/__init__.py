@@ -4,6 +4,8 @@ reach the database when they cannot be slugs."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +20,7 @@ from core.errors import Conflict
 from core.forms import MAX_PASSWORD_LENGTH, PASSWORD_TOO_LONG
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ConflictError(exceptions.APIException):
@@ -91,3 +94,16 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, Conflict):
         exc = ConflictError(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+def get_for_write(get: Callable[[], T], *, sees_everything: bool, refusal: str) -> T:
+    """The object a write acts on, read with the caller's own visibility (`get` raises Http404
+    for one they may not see). A caller who sees every such object gets that 404; anyone else
+    gets 403 with `refusal`, whether or not the object exists, so a write never reveals another
+    organisation's record (docs/interface.md: writes by anyone else get 403)."""
+    try:
+        return get()
+    except Http404:
+        if sees_everything:
+            raise
+        raise exceptions.PermissionDenied(refusal) from None

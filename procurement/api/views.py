@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from accounts import permissions
 from applications import lifecycle
 from contracts import selectors
+from core.api import get_for_write
 from core.api.filters import FilterBackend
 
 from .. import exports, pdf
@@ -99,16 +100,11 @@ class ContractEndApi(APIView):
         summary="End a contract, or give notice",
     )
     def post(self, request: Request, reference: str) -> Response:
-        try:
-            contract = selectors.contract_get(user=request.user, reference=reference)
-        except Http404:
-            if permissions.can_see_all_organisations_records(request.user):
-                raise
-            # As for applications: a write on a contract the caller may not see is 403,
-            # whether or not it exists, so nothing is revealed.
-            raise exceptions.PermissionDenied(
-                "You can only end your own organisation's contracts."
-            ) from None
+        contract = get_for_write(
+            lambda: selectors.contract_get(user=request.user, reference=reference),
+            sees_everything=permissions.can_see_all_organisations_records(request.user),
+            refusal="You can only end your own organisation's contracts.",
+        )
         serializer = ContractEndInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         lifecycle.contract_leave(
