@@ -24,6 +24,7 @@ COPY . .
 COPY --from=assets /app/static/build ./static/build
 RUN DJANGO_SECRET_KEY=collectstatic-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
     python manage.py collectstatic --no-input \
+ && mkdir -p /app/var/media \
  && chown -R flex /app/var
 USER flex
 EXPOSE 8000

@@ -74,7 +74,7 @@ deploy-check: install ## Django's deployment checklist under production settings
 worker: install ## Run a Celery worker (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A flexportal worker --loglevel=INFO
 
-beat: install ## Run Celery beat, which sweeps pending repricing
+beat: install ## Run Celery beat: sweeps pending repricing, resends failed notifications, ends due contracts
 	$(VENV)/bin/celery -A flexportal beat --loglevel=INFO
 
 bench: install ## Run the benchmarks under bench/ and print their figures

@@ -13,12 +13,18 @@ def navigation(request: HttpRequest) -> dict:
     items = [("Catalogue", reverse("catalogue:list"))]
     if permissions.is_cio(user):
         items.append(("Get a quote", reverse("catalogue:quote")))
-    if permissions.is_cio(user) or permissions.is_approver(user):
+    if (
+        permissions.is_cio(user)
+        or permissions.is_approver(user)
+        or permissions.is_procurement(user)
+    ):
         items.append(("Applications", reverse("applications:application-list")))
     if permissions.is_cio(user) or permissions.can_see_all_organisations_records(user):
         items.append(("Contracts", reverse("contracts:list")))
         items.append(("Rollout", reverse("rollout:list")))
     items.append(("Framework", reverse("framework:framework")))
+    if permissions.can_see_all_organisations_records(user):
+        items.append(("Audit", reverse("audit:list")))
     path = request.path
     return {
         "nav_items": [

@@ -22,6 +22,9 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # When the member's CIO last saw their prices: the home and contract pages tell them of
+    # every price change since (accounts.services.user_prices_seen).
+    prices_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "accounts_user"

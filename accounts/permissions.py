@@ -101,8 +101,10 @@ def _is_prospective_applicant(user: AnyUser, application) -> bool:
 
 
 def can_see_application(user: AnyUser, application) -> bool:
+    """Approvers and procurement officers (read only) see every application."""
     return (
         is_approver(user)
+        or is_procurement(user)
         or owns(user, application.organisation_id)
         or _is_prospective_applicant(user, application)
     )
@@ -126,7 +128,8 @@ def can_apply(user: AnyUser) -> bool:
 
 
 def scope_applications(user: AnyUser, queryset: QuerySet) -> QuerySet:
-    if is_approver(user):
+    # Procurement officers read every application and its audit trail; they decide none.
+    if is_approver(user) or is_procurement(user):
         return queryset
     if is_cio(user):
         return queryset.filter(
@@ -152,6 +155,16 @@ def scope_contracts(user: AnyUser, queryset: QuerySet) -> QuerySet:
 
 
 def can_see_download_log(user: AnyUser) -> bool:
+    return is_cabinet_office(user)
+
+
+# --- the framework dashboard --------------------------------------------------------------
+
+
+def can_see_members_costs(user: AnyUser) -> bool:
+    """Each member's previous cost per seat and its own saving are commercially sensitive:
+    only Cabinet Office staff see every member's. A CIO sees their own organisation's (`owns`);
+    everyone signed in sees the framework's totals."""
     return is_cabinet_office(user)
 
 
@@ -185,3 +198,26 @@ def can_manage_templates(user: AnyUser) -> bool:
 
 def can_manage_catalogue(user: AnyUser) -> bool:
     return is_cabinet_office(user)
+
+
+# --- change requests ----------------------------------------------------------------------
+
+
+def can_request_change(user: AnyUser, contract) -> bool:
+    """Change a contract, or withdraw a change asked for: the contract organisation's CIO."""
+    return owns(user, contract.organisation_id)
+
+
+def can_end_contract(user: AnyUser, contract) -> bool:
+    """Give notice on or end a contract: its own CIO, or Cabinet Office staff."""
+    return owns(user, contract.organisation_id) or is_cabinet_office(user)
+
+
+def scope_change_requests(user: AnyUser, queryset: QuerySet) -> QuerySet:
+    """Approvers decide every change request and procurement officers read them all (read
+    only); a CIO sees their own organisation's."""
+    if is_approver(user) or is_procurement(user):
+        return queryset
+    if is_cio(user):
+        return queryset.filter(organisation_id=user.organisation_id)  # type: ignore[union-attr]
+    return queryset.none()

@@ -5,6 +5,8 @@ also die with the password)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models, transaction
@@ -81,3 +83,12 @@ def api_token_issue(*, user: User) -> tuple[ApiToken, str]:
 def api_token_revoke(*, token: ApiToken) -> None:
     """Revoke one token (the client signing out); the user's other clients keep theirs."""
     ApiToken.objects.filter(digest=token.digest).delete()
+
+
+def user_prices_seen(*, user: User, at: dt.datetime) -> None:
+    """Record that `user` has been shown the prices as they were at `at` (never moving the
+    mark back, so an older page rendered late does not show a change twice)."""
+    User.objects.filter(pk=user.pk).filter(
+        models.Q(prices_seen_at__isnull=True) | models.Q(prices_seen_at__lt=at)
+    ).update(prices_seen_at=at)
+    user.prices_seen_at = max(filter(None, (user.prices_seen_at, at)))

@@ -1,9 +1,17 @@
-"""Admin for sign-up applications, read-only: applications change only
-through the services (applications/services.py), which check, audit and reprice."""
+"""Admin for sign-up applications and change requests, read-only: they change only through
+the services (applications/services.py, applications/changes.py), which check, audit and
+reprice."""
 
 from django.contrib import admin
 
-from .models import ApplicationEvent, ApplicationLine, SignUpApplication
+from .models import (
+    ApplicationEvent,
+    ApplicationLine,
+    ChangeRequest,
+    ChangeRequestEvent,
+    ChangeRequestLine,
+    SignUpApplication,
+)
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -27,13 +35,11 @@ class ApplicationEventInline(_ReadOnlyInline):
     fields = ["at", "actor", "action", "detail"]
 
 
-@admin.register(SignUpApplication)
-class SignUpApplicationAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(admin.ModelAdmin):
     list_display = ["reference", "organisation", "status", "submitted_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["reference", "organisation__name"]
     list_select_related = ["organisation"]
-    inlines = [ApplicationLineInline, ApplicationEventInline]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -43,3 +49,23 @@ class SignUpApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(SignUpApplication)
+class SignUpApplicationAdmin(_ReadOnlyAdmin):
+    inlines = [ApplicationLineInline, ApplicationEventInline]
+
+
+class ChangeRequestLineInline(_ReadOnlyInline):
+    model = ChangeRequestLine
+    fields = ["service", "seats_before", "seats_after"]
+
+
+class ChangeRequestEventInline(_ReadOnlyInline):
+    model = ChangeRequestEvent
+    fields = ["at", "actor", "action", "detail"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(_ReadOnlyAdmin):
+    inlines = [ChangeRequestLineInline, ChangeRequestEventInline]

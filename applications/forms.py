@@ -38,19 +38,27 @@ COST_INVALID = "Enter an amount in pounds and pence, like 2400 or 2400.50"
 
 
 class StartDateField(DateInputField):
-    """GOV.UK date input whose messages say what is wrong with the start date."""
+    """GOV.UK date input whose messages say what is wrong with the date (`what`: "start
+    date", "end date")."""
 
     widget = GovukDateInputWidget
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        what: str = "start date",
+        required_message: str = "Enter the date you want the service to start",
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
-        self.error_messages["required"] = "Enter the date you want the service to start"
-        self.error_messages["incomplete"] = "The start date must include a day, month and year"
-        self.error_messages["invalid"] = "The start date must be a real date"
+        self.what = what
+        self.error_messages["required"] = required_message
+        self.error_messages["incomplete"] = f"The {what} must include a day, month and year"
+        self.error_messages["invalid"] = f"The {what} must be a real date"
         for subfield, part in zip(self.fields, ("day", "month", "year"), strict=True):
-            subfield.validators[0].message = f"The start date's {part} must be a number"
+            subfield.validators[0].message = f"The {what}'s {part} must be a number"
             subfield.error_messages |= text_errors(
-                f"The start date's {part}", incomplete=f"The start date must include a {part}"
+                f"The {what}'s {part}", incomplete=f"The {what} must include a {part}"
             )
         for subwidget in self.widget.widgets:
             subwidget.attrs["inputmode"] = "numeric"
@@ -63,7 +71,7 @@ class StartDateField(DateInputField):
             return dt.date(day=int(day), month=int(month), year=four_digit_year(year))
         except ValueError as exc:
             raise forms.ValidationError(
-                "The start date must be a real date", code="invalid"
+                f"The {self.what} must be a real date", code="invalid"
             ) from exc
 
 
@@ -319,34 +327,100 @@ CONFIRM_SEATS_MISSING = "Confirm that the numbers of seats are right, or change 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you rejecting this application?",
-        help_text="The applicant's CIO is sent this reason by email.",
         max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages=text_errors(
-            "The reason",
-            max_length=MAX_REASON_LENGTH,
-            required="Enter the reason for rejecting the application",
-        ),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, noun: str = "application", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.label = f"Why are you rejecting this {noun}?"
+        field.help_text = "The organisation's CIO is sent this reason."
+        field.error_messages = text_errors(
+            "The reason",
+            max_length=MAX_REASON_LENGTH,
+            required=f"Enter the reason for rejecting the {noun}",
+        )
         self.helper = gds_helper(Field.textarea("reason", label_size=Size.LARGE, label_tag="h1"))
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you withdrawing the application? (optional)",
         required=False,
         max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=text_errors("The reason", max_length=MAX_REASON_LENGTH),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, noun: str = "application", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["reason"].label = f"Why are you withdrawing the {noun}? (optional)"
         self.helper = gds_helper(Field.textarea("reason", label_size=Size.MEDIUM))
+
+
+class ApproveForm(forms.Form):
+    """The approver's confirmation, with an optional note kept with the decision."""
+
+    note = forms.CharField(
+        label="Decision note (optional)",
+        help_text="Kept in the audit trail and sent to the organisation's CIO.",
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=text_errors("The note", max_length=MAX_REASON_LENGTH),
+    )
+
+    def __init__(self, *args, noun: str = "application", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("note", label_size=Size.MEDIUM))
+
+
+class ChangeSeatsForm(forms.Form):
+    """The seats each service should have on the contract after the change, `seats_<slug>`,
+    prefilled with today's; 0 or blank means none."""
+
+    def __init__(
+        self, *args, services: Sequence[Service], current: dict[str, int], **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.services = list(services)
+        self.current = current
+        for service in self.services:
+            now = current.get(service.slug, 0)
+            self.fields[SEATS_PREFIX + service.slug] = WholeNumberField(
+                label=service.name,
+                help_text=(
+                    f"Now {now:,} seats. Enter 0 to remove it."
+                    if now
+                    else "Not on this contract. Leave blank, or enter seats to add it."
+                ),
+                required=False,
+                min_value=0,
+                max_value=MAX_SEATS,
+                widget=numeric_input(),
+                error_messages={
+                    "invalid": f"Seats of {service.name.lower()} must be a whole number, like 600",
+                    "min_value": f"Seats of {service.name.lower()} must be 0 or more",
+                    "max_value": f"Seats of {service.name.lower()} must be {MAX_SEATS:,} or fewer",
+                },
+            )
+        self.helper = gds_helper(
+            Fieldset(
+                *(Field.text(SEATS_PREFIX + s.slug, field_width=10) for s in self.services),
+                legend="How many seats of each service should the contract have?",
+                legend_size=Size.LARGE,
+                legend_tag="h1",
+            )
+        )
+
+    def seats_after(self) -> dict[str, int]:
+        """The services whose seats the answers change, and their seats afterwards."""
+        after = {}
+        for service in self.services:
+            seats = self.cleaned_data.get(SEATS_PREFIX + service.slug) or 0
+            if seats != self.current.get(service.slug, 0):
+                after[service.slug] = seats
+        return after
 
 
 class QueueFilterForm(forms.Form):
@@ -356,7 +430,44 @@ class QueueFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select a status from the list"},
     )
+    type = forms.ChoiceField(
+        label="Type",
+        choices=[("", "Sign-ups and changes"), ("sign-up", "Sign-ups"), ("change", "Changes")],
+        required=False,
+        error_messages={"invalid_choice": "Select a type from the list"},
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.select("status"))
+        self.helper = gds_helper(Field.select("status"), Field.select("type"))
+
+
+class EndContractForm(forms.Form):
+    """Notice to end a contract on a day, or today to end it now; the service checks the day
+    against the term (contracts.services.contract_end_date_validate)."""
+
+    on = StartDateField(
+        what="end date",
+        required_message="Enter the date the contract should end",
+        label="When should the contract end?",
+        help_text="For example, 31 3 2027. Enter today's date to end it now.",
+        require_all_fields=False,
+    )
+    reason = forms.CharField(
+        label="Why is the contract ending? (optional)",
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=text_errors("The reason", max_length=MAX_REASON_LENGTH),
+    )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if reason_required:
+            # Cabinet Office ending another organisation's contract (applications.lifecycle).
+            self.fields["reason"].label = "Why is the contract ending?"
+            self.fields["reason"].help_text = "The organisation's CIO is told this reason."
+        self.helper = gds_helper(
+            Field("on", context={"legend_size": "govuk-fieldset__legend--m", "legend_tag": "h2"}),
+            Field.textarea("reason", label_size=Size.MEDIUM),
+        )

@@ -43,6 +43,7 @@ class JourneyAnswers:
     requested_start: str | None = None  # ISO date
     current_cost_answered: bool = False
     current_cost_per_seat: str | None = None  # "2400.00"; None when not given
+    contract_kind: str = "platform"  # or "integration": a separate integration call-off
 
     @property
     def requested_start_date(self) -> dt.date | None:

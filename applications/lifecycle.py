@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,15 +23,12 @@ from accounts.models import User
 from contracts import selectors as contract_selectors
 from contracts import services as contract_services
 from contracts.models import Contract, ContractStatus
+from contracts.notices import contract_ended_notify
+from core.history import history_context
 from organisations.services import organisation_lock, organisation_membership_end
 from repricing.services import repricing_request
 
 logger = logging.getLogger(__name__)
-
-
-def can_end_contract(user: User, contract: Contract) -> bool:
-    """The contract's own CIO, or Cabinet Office staff."""
-    return permissions.owns(user, contract.organisation_id) or permissions.is_cabinet_office(user)
 
 
 @transaction.atomic
@@ -41,13 +38,19 @@ def contract_leave(
     """End a contract on `on`: today ends it at once (its seats stop counting, and everyone is
     repriced); a later day within its term records notice, and the daily expiry ends it then.
 
+    Cabinet Office staff ending another organisation's contract must give the reason.
+
     Raises PermissionDenied (not its CIO nor Cabinet Office), ValidationError (a date before
-    today or after the term) or ContractNotActive (409); nothing is written then."""
+    today or after the term, or no reason from Cabinet Office) or ContractNotActive (409);
+    nothing is written then."""
     today = today or timezone.localdate()
-    if not can_end_contract(actor, contract):
+    if not permissions.can_end_contract(actor, contract):
         raise PermissionDenied(
             "Only the organisation's CIO or Cabinet Office staff can end this contract."
         )
+    if not permissions.owns(actor, contract.organisation_id) and not reason.strip():
+        # Cabinet Office ending another organisation's contract says why, on the record.
+        raise ValidationError({"reason": ["Enter the reason for ending this contract."]})
     contract = contract_services.contract_lock(contract_id=contract.pk)
     contract_services.contract_end_date_validate(contract=contract, on=on, today=today)
     if on > today:
@@ -64,7 +67,9 @@ class ExpiryResult:
 
 
 @transaction.atomic
-def contracts_end_due(*, today: dt.date | None = None) -> ExpiryResult:
+def contracts_end_due(
+    *, today: dt.date | None = None, history_source: str = "contract expiry"
+) -> ExpiryResult:
     """What the daily beat task does: end every active contract whose term has passed, or whose
     notice has fallen due. Running it twice changes nothing (the second run finds none due)."""
     today = today or timezone.localdate()
@@ -73,7 +78,10 @@ def contracts_end_due(*, today: dt.date | None = None) -> ExpiryResult:
         contract = contract_services.contract_lock(contract_id=due.contract_id)
         if contract.status != ContractStatus.ACTIVE:  # ended by someone else meanwhile
             continue
-        _end(contract=contract, on=due.on, actor=None, reason="", expired=due.expired)
+        # Each contract's end in a history context of its own, so each change is recorded with
+        # its own cause ("DIUS's contract expired"), not the last one of the run.
+        with history_context(source=history_source):
+            _end(contract=contract, on=due.on, actor=None, reason="", expired=due.expired)
         if due.expired:
             expired += 1
         else:
@@ -104,4 +112,5 @@ def _end(
     else:
         cause = f"{name} ended its {kind} contract" if still_member else f"{name} left"
     repricing_request(reason=cause, caused_by=organisation)
+    contract_ended_notify(contract=contract, cause=cause)
     return contract

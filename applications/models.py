@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+
+from contracts.models import ContractKind
 
 
 class ApplicationStatus(models.TextChoices):
@@ -20,6 +22,11 @@ class SignUpApplication(models.Model):
     )
     status = models.CharField(
         max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    # The contract approval signs: the full platform (joining Flex), or an integration
+    # call-off (a separate quick-fix contract, like DIUS's October deal).
+    contract_kind = models.CharField(
+        max_length=12, choices=ContractKind.choices, default=ContractKind.PLATFORM
     )
     term_years = models.PositiveSmallIntegerField()
     requested_start = models.DateField()
@@ -122,6 +129,120 @@ class ApplicationEvent(models.Model):
 
     application = models.ForeignKey(
         SignUpApplication, on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=ApplicationAction.choices)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ChangeStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ChangeRequest(models.Model):
+    """A member's request to change an active contract's services and seats (add optional
+    extras, remove them, change any line's seats), decided by a Cabinet Office approver in the
+    same queue as sign-ups. Submitted when created: the CIO's answers live in the session
+    until they submit on "Check your answers" (applications/journey.py)."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.PROTECT, related_name="change_requests"
+    )
+    # The contract's organisation, kept here so the queue and scoping need no join.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="change_requests"
+    )
+    status = models.CharField(
+        max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.SUBMITTED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The reason for rejecting or withdrawing, or the approver's note on approval.
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="change_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "rejected"])
+                | Q(decided_at__isnull=False, decided_by__isnull=False),
+                name="change_decided_has_decider",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="change_rejection_has_reason",
+            ),
+            # One open change request per contract: a second would be decided against seats
+            # the first may change.
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(status="submitted"),
+                name="change_one_open_per_contract",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ChangeRequestLine(models.Model):
+    """One service the change request changes: its seats on the contract before and after
+    (0 before: a new line; 0 after: the line is removed)."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="lines"
+    )
+    service = models.ForeignKey("catalogue.Service", on_delete=models.PROTECT, related_name="+")
+    seats_before = models.PositiveIntegerField()
+    seats_after = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["service__kind", "service__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change_request", "service"], name="change_line_one_per_service"
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_after__lte=1_000_000) & ~Q(seats_after=F("seats_before")),
+                name="change_line_changes_seats",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: {self.seats_before} -> {self.seats_after}"
+
+    @property
+    def difference(self) -> int:
+        return self.seats_after - self.seats_before
+
+
+class ChangeRequestEvent(models.Model):
+    """Append-only audit trail of a change request."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="events"
     )
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -26,8 +26,9 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import User
 from accounts.services import user_organisation_move
-from catalogue.models import Service, ServiceKind
+from catalogue.models import Category, Service, ServiceKind
 from catalogue.pricing import MAX_SEATS, MAX_TERM_YEARS, MIN_TERM_YEARS
+from contracts import selectors as contract_selectors
 from contracts import services as contract_services
 from contracts.models import ContractKind
 from core.dates import add_years
@@ -44,7 +45,6 @@ from organisations.services import (
 from repricing.services import repricing_request
 
 from . import selectors
-from .emails import application_decision_email_send_on_commit
 from .models import (
     ApplicationAction,
     ApplicationEvent,
@@ -52,8 +52,10 @@ from .models import (
     ApplicationStatus,
     SignUpApplication,
 )
+from .notices import application_decision_notify, application_submitted_notify
 
 REFERENCE_PREFIX = "FLEX"
+INTEGRATION = Category.INTEGRATION
 MAX_START_YEARS_AHEAD = 3
 MAX_REASON_LENGTH = 2000
 
@@ -163,13 +165,16 @@ def application_terms_validate(
     applicant: Applicant | None = None,
     confirm_unusual_seats: bool = False,
     today: dt.date | None = None,
+    contract_kind: str = ContractKind.PLATFORM,
 ) -> None:
     """The rules an application's terms keep, as field errors (forms and serializers repeat
     them only to word the message for their own fields).
 
     With the `applicant`: an organisation that is not yet a member must take the core
     service, and seats more than it seems to need (`unusual_seats`) are refused under
-    `confirm_unusual_seats`, each saying what is unusual, unless `confirm_unusual_seats`."""
+    `confirm_unusual_seats`, each saying what is unusual, unless `confirm_unusual_seats`.
+    An integration call-off (`contract_kind`) covers integration services only, and needs
+    no core service."""
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if not lines:
@@ -180,7 +185,19 @@ def application_terms_validate(
         errors["lines"] = [f"Seats must be between 1 and {MAX_SEATS:,} for each service."]
     elif any(not line.service.active for line in lines):
         errors["lines"] = ["A chosen service is no longer offered."]
-    elif applicant is not None and not applicant.is_member and (missing := _core_missing(lines)):
+    elif contract_kind == ContractKind.INTEGRATION and (
+        outside := [line.service.name for line in lines if line.service.category != INTEGRATION]
+    ):
+        errors["lines"] = [
+            f"An integration call-off covers integration services only, so it cannot include "
+            f"{outside[0].lower()}."
+        ]
+    elif (
+        contract_kind == ContractKind.PLATFORM
+        and applicant is not None
+        and not applicant.is_member
+        and (missing := _core_missing(lines))
+    ):
         errors["lines"] = [missing]
     if not MIN_TERM_YEARS <= term_years <= MAX_TERM_YEARS:
         errors["term_years"] = [
@@ -217,13 +234,17 @@ def application_create(
     new_organisation: NewOrganisationInput | None = None,
     confirm_unusual_seats: bool = False,
     at: dt.datetime | None = None,
+    contract_kind: str = ContractKind.PLATFORM,
 ) -> SignUpApplication:
     """A draft application for the actor's organisation, or for a new organisation it
     describes. A new organisation is created as prospective; the CIO stays in their own
     organisation (keeping its contracts) and, as the application's creator, may see, submit
     and withdraw it (accounts.permissions); their account moves to the new organisation only
     when the application is approved. `at` (default now) dates records brought in from
-    elsewhere, such as the demo."""
+    elsewhere, such as the demo.
+
+    A member already holding a full platform contract cannot apply for a second one: it
+    changes that contract (applications/changes.py) or applies for an integration call-off."""
     if not permissions.can_apply(actor):
         raise PermissionDenied("Only a chief information officer can apply to join Flex.")
     if new_organisation is None:
@@ -242,7 +263,22 @@ def application_create(
         if new_organisation is not None
         else Applicant.of(organisation),
         confirm_unusual_seats=confirm_unusual_seats,
+        contract_kind=contract_kind,
     )
+    if new_organisation is None and contract_kind == ContractKind.PLATFORM:
+        platform = contract_selectors.organisation_platform_contract(
+            organisation_id=organisation.pk
+        )
+        if platform is not None:
+            raise ValidationError(
+                {
+                    "contract_kind": [
+                        f"{organisation.display_name} already has a full platform contract, "
+                        f"{platform.reference}: change that contract instead, or apply for an "
+                        "integration call-off."
+                    ]
+                }
+            )
     if new_organisation is not None:
         organisation = organisation_create(
             name=new_organisation.name,
@@ -267,6 +303,7 @@ def application_create(
         ),
         organisation=organisation,
         status=ApplicationStatus.DRAFT,
+        contract_kind=contract_kind,
         term_years=term_years,
         requested_start=requested_start,
         current_cost_per_seat=current_cost_per_seat,
@@ -315,6 +352,7 @@ def application_submit(
     application.submitted_at = now
     application.save(update_fields=["status", "submitted_at"])
     _event(application=application, actor=actor, action=ApplicationAction.SUBMITTED, at=now)
+    application_submitted_notify(application=application)
     return application
 
 
@@ -325,7 +363,7 @@ def application_withdraw(
     application = _lock(application)
     if not permissions.can_edit_application(actor, application):
         raise PermissionDenied("Only the applying organisation's CIO can withdraw its application.")
-    reason = _clean_reason(reason, required=False)
+    reason = clean_reason(reason, required=False)
     _require_status(application, {ApplicationStatus.SUBMITTED}, "withdrawn")
     now = timezone.now()
     application.status = ApplicationStatus.WITHDRAWN
@@ -342,28 +380,34 @@ def application_withdraw(
 
 
 @transaction.atomic
-def application_approve(*, application: SignUpApplication, actor: User) -> SignUpApplication:
+def application_approve(
+    *, application: SignUpApplication, actor: User, note: str = ""
+) -> SignUpApplication:
     """Approve: the organisation becomes an active member, its contract is created at the
     "if joined" prices, and a repricing is requested so every member's price falls too —
-    all or nothing. A CIO who applied for a new organisation moves to it now."""
+    all or nothing. A CIO who applied for a new organisation moves to it now. The approver's
+    optional `note` is kept with the decision (its `reason`) and in the audit trail."""
     application = _lock(application)
-    _require_decider(application, actor)
+    require_decider(application, actor)
+    note = clean_reason(note, required=False)
     _require_status(application, {ApplicationStatus.SUBMITTED}, "approved")
     now = timezone.now()
     today = timezone.localdate(now)
     application.status = ApplicationStatus.APPROVED
     application.decided_at = now
     application.decided_by = actor
-    application.save(update_fields=["status", "decided_at", "decided_by"])
+    application.reason = note
+    application.save(update_fields=["status", "decided_at", "decided_by", "reason"])
 
     organisation = organisation_lock(organisation_id=application.organisation_id)
+    was_member = organisation.membership_status == MembershipStatus.ACTIVE
     if permissions.applied_for_prospective(application.created_by, organisation):
         user_organisation_move(user=application.created_by, organisation=organisation)
     organisation_membership_start(organisation=organisation, on=today)
     application.organisation = organisation
     contract = contract_services.contract_create(
         organisation=organisation,
-        kind=ContractKind.PLATFORM,
+        kind=application.contract_kind,
         lines=[
             contract_services.LineInput(service=line.service, seats=line.seats)
             for line in application.lines.select_related("service").prefetch_related(
@@ -378,15 +422,20 @@ def application_approve(*, application: SignUpApplication, actor: User) -> SignU
     )
     application.contract = contract
     application.save(update_fields=["contract"])
-    repricing_request(reason=f"{organisation.display_name} joined", caused_by=organisation)
+    name = organisation.display_name
+    if not was_member:
+        cause = f"{name} joined"
+    else:
+        cause = f"{name} signed a new {contract.get_kind_display().lower()} contract"
+    repricing_request(reason=cause, caused_by=organisation)
     _event(
         application=application,
         actor=actor,
         action=ApplicationAction.APPROVED,
         at=now,
-        detail=f"Contract {contract.reference} created.",
+        detail=f"Contract {contract.reference} created. {note}".strip(),
     )
-    application_decision_email_send_on_commit(application_id=application.pk)
+    application_decision_notify(application=application)
     return application
 
 
@@ -395,8 +444,8 @@ def application_reject(
     *, application: SignUpApplication, actor: User, reason: str
 ) -> SignUpApplication:
     application = _lock(application)
-    _require_decider(application, actor)
-    reason = _clean_reason(reason, required=True)
+    require_decider(application, actor)
+    reason = clean_reason(reason, required=True)
     _require_status(application, {ApplicationStatus.SUBMITTED}, "rejected")
     now = timezone.now()
     application.status = ApplicationStatus.REJECTED
@@ -411,7 +460,7 @@ def application_reject(
         at=now,
         detail=reason,
     )
-    application_decision_email_send_on_commit(application_id=application.pk)
+    application_decision_notify(application=application)
     return application
 
 
@@ -434,21 +483,23 @@ def _require_status(
         )
 
 
-def _require_decider(application: SignUpApplication, actor: User) -> None:
-    if permissions.can_decide_application(actor, application):
+def require_decider(request, actor: User, *, what: str = "applications") -> None:
+    """Approvers decide sign-ups and change requests (anything with an `organisation_id`),
+    never their own organisation's."""
+    if permissions.can_decide_application(actor, request):
         return
     if permissions.is_approver(actor):
         raise PermissionDenied(
-            "You cannot decide an application from your own organisation: "
-            "another approver must decide it."
+            f"You cannot decide {what} from your own organisation: another approver must decide it."
         )
-    raise PermissionDenied("Only Cabinet Office approvers can approve or reject applications.")
+    raise PermissionDenied(f"Only Cabinet Office approvers can approve or reject {what}.")
 
 
-def _clean_reason(reason: str, *, required: bool) -> str:
+def clean_reason(reason: str, *, required: bool, what: str = "the application") -> str:
+    """A reason or note, stripped and bounded; `required` for a rejection."""
     reason = (reason or "").strip()
     if required and not reason:
-        raise ValidationError({"reason": ["Enter the reason for rejecting the application."]})
+        raise ValidationError({"reason": [f"Enter the reason for rejecting {what}."]})
     if len(reason) > MAX_REASON_LENGTH:
         raise ValidationError(
             {"reason": [f"The reason must be {MAX_REASON_LENGTH:,} characters or fewer."]}

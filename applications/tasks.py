@@ -10,5 +10,5 @@ from .lifecycle import contracts_end_due
 def end_due_contracts() -> int:
     """Run by Celery beat: end the contracts whose term or notice has run out, each with its
     repricing request in the same transaction."""
-    result = contracts_end_due()
+    result = contracts_end_due(history_source="contract expiry task")
     return result.ended + result.expired

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, journey
+from .views import applications, changes, journey
 
 app_name = "applications"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("new/start-date/", journey.start_date_step, name="journey-start-date"),
     path("new/current-cost/", journey.current_cost_step, name="journey-current-cost"),
     path("new/check/", journey.check_answers, name="journey-check"),
+    path("changes/<reference:reference>/", changes.change_detail, name="change-detail"),
+    path("changes/<reference:reference>/approve/", changes.change_approve, name="change-approve"),
+    path("changes/<reference:reference>/reject/", changes.change_reject, name="change-reject"),
+    path(
+        "changes/<reference:reference>/withdraw/", changes.change_withdraw, name="change-withdraw"
+    ),
     path("<reference:reference>/", applications.application_detail, name="application-detail"),
     path(
         "<reference:reference>/confirmation/",

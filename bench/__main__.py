@@ -15,9 +15,14 @@ MODULES = [
     "bench.bench_quotes",
     "bench.bench_repricing",
     "bench.bench_downloads",
+    "bench.bench_xlsx",
     "bench.bench_reads",
     "bench.bench_http",
+    "bench.bench_scale",
 ]
+# BENCH_MODULES=bench_scale,bench_http runs only those (quick checks).
+if os.environ.get("BENCH_MODULES"):
+    MODULES = [f"bench.{name}" for name in os.environ["BENCH_MODULES"].split(",")]
 
 
 def machine() -> str:

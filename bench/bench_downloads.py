@@ -44,9 +44,9 @@ def _grow_to(total: int) -> None:
     """Add platform contracts (desktop, email and wireless lines) until there are `total`."""
     from django.utils import timezone
 
-    from applications.models import MembershipStatus, Organisation, OrganisationKind
     from catalogue.models import Service
     from contracts.models import Contract, ContractKind, ContractLine, ContractStatus
+    from organisations.models import MembershipStatus, Organisation, OrganisationKind
 
     organisations = list(Organisation.objects.filter(slug__startswith="bench-"))
     if not organisations:

@@ -9,12 +9,21 @@ token-authenticated view that return a constant. Two ceilings answer as the endp
 with everything they read (session, user, token, catalogue version, cached catalogue) read
 once per process (bench/urls.py): what no cache could improve on.
 
+Every response is checked, not only counted: before each row a few requests are read whole
+and must answer 200 with the row's marker in the body. During the row any answer that is not
+200, or whose length differs from those checked bodies, is a failure and stops the run: ab's
+own length check does that when the checked bodies all had one length; when they did not, ab
+logs every answer's status line and Content-Length (`-v 2`) and each is checked here.
+
 Runs against a throwaway database: a fresh PostgreSQL database when DATABASE_URL points at
-PostgreSQL, else a temporary SQLite file.
+PostgreSQL, else a temporary SQLite file. The environment's CELERY_BROKER_URL, REDIS_URL and
+CACHE_URL are dropped, so every run measures the same thing: eager Celery and each worker's
+own memory cache. bench/bench_scale.py repeats these rows with the scale data loaded.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -24,14 +33,24 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCURRENCY = 16
 REQUESTS = int(os.environ.get("BENCH_HTTP_REQUESTS", "4000"))
+# A row stops after this many seconds even if it has not sent every request (a slow page).
+TIME_LIMIT = int(os.environ.get("BENCH_HTTP_SECONDS", "20"))
 WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "1"))
 WORKER_CLASS = "gthread" if THREADS > 1 else "sync"
+SETUP = f"gunicorn {WORKERS}x{THREADS} {WORKER_CLASS}, ab -k -c {CONCURRENCY} -n {REQUESTS}"
+# What the benchmark must not inherit from the developer's shell.
+DROPPED_ENV = ("CELERY_BROKER_URL", "REDIS_URL", "CACHE_URL")
+SECRET_KEY = "bench-only-" + "k" * 20 + "0123456789abcdefghijklmnop"
 
 
 def _free_port() -> int:
@@ -40,16 +59,74 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _database_url(tmp: Path) -> tuple[str, callable]:
+def bench_env(database_url: str) -> dict[str, str]:
+    """The environment of every benchmark process: production-like settings (bench/settings.py)
+    on `database_url`, nothing inherited that would change what is measured."""
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        DJANGO_SECRET_KEY=SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+    )
+    for name in DROPPED_ENV:
+        env.pop(name, None)
+    return env
+
+
+def _database_url(tmp: Path) -> tuple[str, Callable[[], object]]:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        name = f"flex_bench_http_{os.getpid()}"
-        base = url.rsplit("/", 1)[0]
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
-        return f"{base}/{name}", lambda: subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=False
-        )
+        return postgres_database(f"flex_bench_http_{os.getpid()}")
     return f"sqlite:///{tmp / 'bench.sqlite3'}", lambda: None
+
+
+def postgres_database(name: str) -> tuple[str, Callable[[], object]]:
+    """A new empty database next to DATABASE_URL's, and how to drop it."""
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    subprocess.run(
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    return f"{base}/{name}", lambda: subprocess.run(
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", name],
+        check=False,
+    )
+
+
+SESSIONS_SCRIPT = """
+import json, sys
+import django; django.setup()
+from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from accounts.services import api_token_issue
+out = {}
+for username in sys.argv[1:]:
+    user = get_user_model().objects.get(username=username)
+    _, key = api_token_issue(user=user)
+    s = SessionStore(); s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = 'accounts.backends.OrganisationModelBackend'
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create()
+    out[username] = {"token": key, "session": s.session_key}
+print(json.dumps(out))
+"""
+
+
+def credentials(env: dict[str, str], usernames: list[str]) -> dict[str, dict[str, str]]:
+    """A session key and an API token for each user, as the load generator sends them."""
+    import json
+
+    out = subprocess.run(
+        [sys.executable, "-c", SESSIONS_SCRIPT, *usernames],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _prepare(env: dict[str, str]) -> dict[str, str]:
@@ -63,48 +140,223 @@ def _prepare(env: dict[str, str]) -> dict[str, str]:
         check=True,
         capture_output=True,
     )
-    script = (
-        "import django; django.setup()\n"
-        "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY\n"
-        "from django.contrib.sessions.backends.db import SessionStore\n"
-        "from accounts.services import api_token_issue\n"
-        "user = get_user_model().objects.get(username='cio-dius')\n"
-        "_, key = api_token_issue(user=user)\n"
-        "s = SessionStore(); s[SESSION_KEY] = str(user.pk)\n"
-        "s[BACKEND_SESSION_KEY] = 'accounts.backends.OrganisationModelBackend'\n"
-        "s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create()\n"
-        "print(key, s.session_key)\n"
-    )
-    out = subprocess.run(
-        [python, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
-    token, session = out.stdout.split()[-2:]
-    return {"token": token, "session": session}
+    return credentials(env, ["cio-dius"])["cio-dius"]
 
 
-def _ab(url: str, header: str | None) -> dict[str, float]:
-    def command(requests: int) -> list[str]:
-        cmd = ["ab", "-q", "-k", "-n", str(requests), "-c", str(CONCURRENCY)]
+class Gunicorn:
+    """gunicorn serving the portal on a free loopback port, as the Dockerfile runs it."""
+
+    def __init__(self, env: dict[str, str]):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "flexportal.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}",
+                "--workers", str(WORKERS),
+                "--worker-class", WORKER_CLASS,
+                "--threads", str(THREADS),
+                "--keep-alive", "5",
+                "--log-level", "warning",
+            ],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
+        # Ready once a worker answers (workers import the portal after the port is bound,
+        # which takes a while on a busy machine).
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/bench/minimal/", timeout=30):
+                    break
+            except OSError:
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a right answer looks like: status 200 and this text in the body."""
+
+    marker: str
+
+
+def _fetch(url: str, header: str | None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url)
+    if header:
+        name, value = header.split(": ", 1)
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _checked_lengths(url: str, header: str | None, check: Check) -> set[int]:
+    """Read the answer whole a few times: each must be 200 with the marker. Their lengths."""
+    lengths = set()
+    for _ in range(3):
+        status, body = _fetch(url, header)
+        if status != 200 or check.marker.encode() not in body:
+            raise RuntimeError(
+                f"{url}: answered {status} without {check.marker!r}:\n{body[:2000]!r}"
+            )
+        lengths.add(len(body))
+    return lengths
+
+
+RESPONSE = re.compile(r"LOG: header received:\r?\n(HTTP/1\.\d (\d+)[^\n]*)\n(.*?)\r?\n\r?\n", re.S)
+
+
+def _wrong_responses(out: str, lengths: set[int]) -> tuple[int, int, list[str]]:
+    """From ab's `-v 2` log: responses seen, and those not 200 or of an unchecked length."""
+    seen = 0
+    wrong = []
+    for match in RESPONSE.finditer(out):
+        seen += 1
+        status = int(match.group(2))
+        length = re.search(r"^Content-Length: (\d+)", match.group(3), re.M | re.I)
+        if status != 200 or length is None or int(length.group(1)) not in lengths:
+            wrong.append(f"{match.group(1).strip()} length {length.group(1) if length else '?'}")
+    return seen, len(wrong), wrong[:5]
+
+
+def ab(url: str, header: str | None, check: Check) -> dict[str, float]:
+    """Throughput and latency of `url`; raises if any response is wrong (see the docstring)."""
+
+    def command(requests: int, *, verbose: bool) -> list[str]:
+        cmd = ["ab", "-q", "-k", "-t", str(TIME_LIMIT), "-n", str(requests), "-c", str(CONCURRENCY)]
+        if verbose:
+            cmd += ["-v", "2"]
         return [*cmd, "-H", header, url] if header else [*cmd, url]
 
     # Warm-up, so every worker has its connections and caches.
-    subprocess.run(command(200), capture_output=True, check=True)
-    out = subprocess.run(command(REQUESTS), capture_output=True, text=True, check=True).stdout
-    failed = int(re.search(r"Failed requests:\s+(\d+)", out).group(1))
-    # ab counts a body whose length differs from the first as failed; pages vary (CSRF tokens).
-    length = re.search(r"Length: (\d+)", out)
-    failed -= int(length.group(1)) if length else 0
+    warm_up = command(200, verbose=False)
+    warm_up[warm_up.index("-t") + 1] = str(min(5, TIME_LIMIT))
+    subprocess.run(warm_up, capture_output=True, check=True)
+    lengths = _checked_lengths(url, header, check)
+    # A body of one length throughout: ab's own length check (against the first answer) is
+    # exact, so nothing is logged. Otherwise each answer is logged and checked here.
+    log = len(lengths) > 1
+    out = subprocess.run(
+        command(REQUESTS, verbose=log), capture_output=True, text=True, check=True, errors="replace"
+    ).stdout
+    completed = int(re.search(r"Complete requests:\s+(\d+)", out).group(1))
+    failed = re.search(
+        r"Failed requests:\s+\d+\n\s+\(Connect: (\d+), Receive: (\d+), Length: (\d+), "
+        r"Exceptions: (\d+)\)",
+        out,
+    )
+    connect, receive, length, exceptions = (int(n) for n in failed.groups()) if failed else (0,) * 4
     non_2xx = re.search(r"Non-2xx responses:\s+(\d+)", out)
-    if failed or non_2xx:
+    wrong = int(non_2xx.group(1)) if non_2xx else 0
+    examples: list[str] = []
+    if log:
+        seen, wrong, examples = _wrong_responses(out, lengths)
+        wrong += completed - seen
+    else:
+        first = re.search(r"Document Length:\s+(\d+) bytes", out)
+        if completed and (first is None or int(first.group(1)) not in lengths):
+            wrong += 1
+        wrong += length
+    if wrong or connect or receive or exceptions:
         raise RuntimeError(
-            f"{url}: {failed} failed, {non_2xx.group(1) if non_2xx else 0} non-2xx\n{out}"
+            f"{url}: {wrong} wrong answers (status, or a length other than the checked "
+            f"{sorted(lengths)}), {connect + receive + exceptions} failed: {examples}\n{out[-2000:]}"
         )
-    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\d+)", out, re.M))
+    if completed == 0:  # not one answer within the time limit
+        return {"rps": 0.0, "p50": math.inf, "p95": math.inf, "requests": 0}
+    rps = re.search(r"^Requests per second:\s+([\d.]+)", out, re.M)
+    if rps is None:
+        raise RuntimeError(f"{url}: ab printed no figures:\n{out[-3000:]}")
+    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\d+)", out[rps.start() :], re.M))
     return {
-        "rps": float(re.search(r"Requests per second:\s+([\d.]+)", out).group(1)),
+        "rps": float(rps.group(1)),
         "p50": float(percentiles["50"]),
         "p95": float(percentiles["95"]),
+        "requests": completed,
     }
+
+
+def figure(
+    result: dict[str, float], reference: dict[str, float] | None = None, name: str = "minimal"
+) -> str:
+    if not result["requests"]:
+        return f"no answer within {TIME_LIMIT} s"
+    ratio = f" = {result['rps'] / reference['rps']:.2f} x {name}" if reference else ""
+    partial = (
+        f" ({result['requests']:.0f} in {TIME_LIMIT} s)" if result["requests"] < REQUESTS else ""
+    )
+    return (
+        f"{result['rps']:.0f} req/s{ratio}, p50 {result['p50']:.0f} ms, "
+        f"p95 {result['p95']:.0f} ms{partial}"
+    )
+
+
+# The rows: (label, path, who: None | "session" | "token", marker in a right body, target).
+CATALOGUE_MARKER = "Standard desktop"
+DEMO_ROWS = (
+    ("signed-in minimal view (session)", "/bench/signed-in/", "session", '{"ok": true}', "(cost of signing in)"),
+    ("signed-in minimal API view (token)", "/bench/signed-in-api/", "token", '{"ok":true}', "(cost of signing in)"),
+    ("GET /api/v1/services/", "/api/v1/services/", "token", '"slug":"desktop"', "p95 < 50 ms, >= 0.5 x ceiling"),
+    ("GET /catalogue/", "/catalogue/", "session", CATALOGUE_MARKER, "p95 < 50 ms, >= 0.5 x ceiling"),
+    ("services list, nothing read (ceiling)", "/bench/ceiling/services/", None, '"slug":"desktop"', "(best any cache could do)"),
+    ("catalogue page, nothing read (ceiling)", "/bench/ceiling/catalogue/", None, CATALOGUE_MARKER, "(best any cache could do)"),
+)  # fmt: skip
+
+
+def _header(who: str | None, creds: dict[str, dict[str, str]]) -> str | None:
+    """`session` / `token` for the CIO, `session:<username>` for another user, None: nobody."""
+    if who is None:
+        return None
+    kind, _, username = who.partition(":")
+    keys = creds[username or "cio-dius"]
+    if kind == "session":
+        return f"Cookie: sessionid={keys['session']}"
+    return f"Authorization: Token {keys['token']}"
+
+
+def measure_rows(
+    base: str,
+    creds: dict[str, dict[str, str]],
+    rows=DEMO_ROWS,
+    *,
+    prefix: str = "HTTP",
+    ceilings: dict[str, str] | None = None,
+) -> list[dict]:
+    """One benchmark row per `rows` entry, after the minimal view they are compared with.
+    `ceilings` maps a row's label to its ceiling's label, for the throughput target."""
+    minimal = ab(f"{base}/bench/minimal/", None, Check('{"ok": true}'))
+    results = {}
+    for label, path, who, marker, _ in rows:
+        print(f"  {prefix} {label} ...", file=sys.stderr, flush=True)
+        results[label] = ab(f"{base}{path}", _header(who, creds), Check(marker))
+    out = [
+        {
+            "benchmark": f"{prefix} minimal view ({SETUP})",
+            "figure": figure(minimal),
+            "target": "baseline",
+        }
+    ]
+    ceilings = ceilings or CEILINGS
+    for label, _, _, _, target in rows:
+        result = results[label]
+        text = figure(result, minimal)
+        if ceilings.get(label) in results and results[ceilings[label]]["rps"]:
+            ceiling = results[ceilings[label]]
+            text += f", {result['rps'] / ceiling['rps']:.2f} x its ceiling"
+        out.append({"benchmark": f"{prefix} {label}", "figure": text, "target": target})
+    return out
+
+
+CEILINGS = {
+    "GET /api/v1/services/": "services list, nothing read (ceiling)",
+    "GET /catalogue/": "catalogue page, nothing read (ceiling)",
+}
 
 
 def run() -> list[dict]:
@@ -112,87 +364,17 @@ def run() -> list[dict]:
         raise SystemExit("bench_http needs ApacheBench: apt-get install apache2-utils")
     tmp = Path(tempfile.mkdtemp(prefix="flex-bench-http-"))
     database_url, drop = _database_url(tmp)
-    port = _free_port()
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=database_url,
-        DJANGO_SECRET_KEY="bench-only-" + "k" * 20 + "0123456789abcdefghijklmnop",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-    )
-    env.pop("CELERY_BROKER_URL", None)
-    env.pop("REDIS_URL", None)
+    env = bench_env(database_url)
     server = None
     try:
         creds = _prepare(env)
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "flexportal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WORKERS),
-                "--worker-class",
-                WORKER_CLASS,
-                "--threads",
-                str(THREADS),
-                "--keep-alive",
-                "5",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        token = f"Authorization: Token {creds['token']}"
-        session = f"Cookie: sessionid={creds['session']}"
-        minimal = _ab(f"{base}/bench/minimal/", None)
-        signed_in = _ab(f"{base}/bench/signed-in/", session)
-        signed_in_api = _ab(f"{base}/bench/signed-in-api/", token)
-        services = _ab(f"{base}/api/v1/services/", token)
-        catalogue = _ab(f"{base}/catalogue/", session)
-        services_ceiling = _ab(f"{base}/bench/ceiling/services/", None)
-        catalogue_ceiling = _ab(f"{base}/bench/ceiling/catalogue/", None)
+        server = Gunicorn(env)
+        rows = measure_rows(server.base, {"cio-dius": creds})
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=10)
+            server.stop()
         drop()
         shutil.rmtree(tmp, ignore_errors=True)
-
-    setup = f"gunicorn {WORKERS}x{THREADS} {WORKER_CLASS}, ab -k -c {CONCURRENCY} -n {REQUESTS}"
-    rows = [
-        {
-            "benchmark": f"HTTP minimal view ({setup})",
-            "figure": f"{minimal['rps']:.0f} req/s, p50 {minimal['p50']:.0f} ms, p95 {minimal['p95']:.0f} ms",
-            "target": "baseline",
-        }
-    ]
-    measured = (
-        ("signed-in minimal view (session)", signed_in, "(cost of signing in)"),
-        ("signed-in minimal API view (token)", signed_in_api, "(cost of signing in)"),
-        ("GET /api/v1/services/", services, "ratio >= 0.5, p95 < 50 ms"),
-        ("GET /catalogue/", catalogue, "ratio >= 0.5, p95 < 50 ms"),
-        ("services list, nothing read (ceiling)", services_ceiling, "(best any cache could do)"),
-        ("catalogue page, nothing read (ceiling)", catalogue_ceiling, "(best any cache could do)"),
-    )
-    for label, result, target in measured:
-        rows.append(
-            {
-                "benchmark": f"HTTP {label}",
-                "figure": f"{result['rps']:.0f} req/s = {result['rps'] / minimal['rps']:.2f} x minimal, p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms",
-                "target": target,
-            }
-        )
     return rows
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
+from core.history import track
+
 from . import schemes
 from .schemes import PricingScheme
 
@@ -20,6 +22,7 @@ class Category(models.TextChoices):
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+@track(model_name="ServiceHistory")
 class Service(models.Model):
     """Something Flex offers, priced per seat per year under exactly one pricing scheme.
 
@@ -63,6 +66,7 @@ class Service(models.Model):
         return [line.strip() for line in self.included.splitlines() if line.strip()]
 
 
+@track(model_name="PriceBandHistory")
 class PriceBand(models.Model):
     """One band of a `volume` scheme: the price every member pays while framework seats are at
     most `up_to` (no bound when null; each scheme's last band has none)."""

@@ -334,6 +334,24 @@ def framework_savings(
     )
     previous = sum((c.previous_cost_per_seat * c.seats for c in costs), Decimal("0.00"))
     current = sum((current_unit_price * c.seats for c in costs), Decimal("0.00"))
+    return framework_savings_totals(
+        previous_annual_cost=previous,
+        current_annual_cost=current,
+        aim_percent=aim_percent,
+        members=members,
+    )
+
+
+def framework_savings_totals(
+    *,
+    previous_annual_cost: Decimal,
+    current_annual_cost: Decimal,
+    aim_percent: Decimal = COST_REDUCTION_AIM_PERCENT,
+    members: tuple[MemberSaving, ...] = (),
+) -> FrameworkSavings:
+    """`framework_savings` from its two sums (what members paid a year before for their core
+    seats, and what those seats cost now), when the database has added them up."""
+    previous, current = previous_annual_cost, current_annual_cost
     percent = percent_saving(previous, current)
     progress = Decimal("0")
     if percent is not None and percent > 0 and aim_percent > 0:

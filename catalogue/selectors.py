@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
+from accounts import permissions
+from organisations.models import MembershipStatus
+
 from . import pricing, schemes
 from .models import PriceBand, PriceSnapshot, Service, ServiceKind
+
+if TYPE_CHECKING:
+    from accounts.permissions import AnyUser
 
 
 def service_list(*, include_inactive: bool = False) -> QuerySet[Service]:
@@ -74,3 +82,51 @@ def quote_for(
         term_years=term_years,
         current_cost_per_seat=current_cost_per_seat,
     )
+
+
+# --- the catalogue list's own price for a CIO ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriceForYou:
+    """The second price the catalogue list shows a CIO beside today's: what every member
+    (theirs included) would pay per seat once `seats` more join the framework."""
+
+    heading: str
+    seats: int
+
+    @property
+    def cache_key(self) -> str:
+        # The list is the same for everyone shown the same heading and seats, so it is cached
+        # per (heading, seats) rather than per person.
+        return f"{'join' if self.heading == JOIN_HEADING else 'add'}:{self.seats}"
+
+
+JOIN_HEADING = "Your price if you join"
+
+
+def price_for_you(user: AnyUser) -> PriceForYou | None:
+    """For a CIO of an organisation that is not a member: its price if it joins with a seat
+    for each of its desktops; for a member's CIO: the price if it added that many seats. None
+    for anyone else, or an organisation with no desktops recorded."""
+    if not permissions.is_cio(user):
+        return None
+    organisation = user.organisation  # loaded with the user (accounts.backends)
+    if not organisation.desktops:
+        return None
+    if organisation.membership_status == MembershipStatus.ACTIVE:
+        return PriceForYou(
+            heading=f"If you add {organisation.desktops:,} seats", seats=organisation.desktops
+        )
+    return PriceForYou(heading=JOIN_HEADING, seats=organisation.desktops)
+
+
+def unit_prices_with(services: Sequence[Service], *, seats: int) -> dict[int, Decimal]:
+    """Each service's price per seat once `seats` more join it (bands prefetched): the one
+    rule, `pricing.unit_price_if_joined`."""
+    return {
+        service.pk: pricing.unit_price_if_joined(
+            scheme_for(service), framework_seats=service.framework_seats, seats=seats
+        )
+        for service in services
+    }

@@ -128,6 +128,9 @@ class ServicePrice:
     unit_price: Decimal
 
 
+FIRST_PRICE_REASON = "First price, before any member took this service"
+
+
 def service_prices_record(
     *,
     changes: Sequence[ServicePrice],
@@ -140,6 +143,16 @@ def service_prices_record(
     caller (the repricing run) holds the transaction."""
     if not changes:
         return
+    # A service's first price, set while no member takes it, was not caused by the organisation
+    # whose joining triggered the run ("Cabinet Office joined, 0 seats" read as if Cabinet
+    # Office took it). A run with no such cause (a service added) keeps its own reason.
+    first_prices = {
+        change.service.pk
+        for change in changes
+        if caused_by is not None
+        and change.service.current_unit_price is None
+        and change.framework_seats == 0
+    }
     for change in changes:
         change.service.framework_seats = change.framework_seats
         change.service.current_unit_price = change.unit_price
@@ -152,8 +165,12 @@ def service_prices_record(
             effective_at=at,
             framework_seats=change.framework_seats,
             unit_price=change.unit_price,
-            reason=reason[: PriceSnapshot._meta.get_field("reason").max_length],
-            caused_by=caused_by,
+            reason=(
+                FIRST_PRICE_REASON
+                if change.service.pk in first_prices
+                else reason[: PriceSnapshot._meta.get_field("reason").max_length]
+            ),
+            caused_by=None if change.service.pk in first_prices else caused_by,
         )
         for change in changes
     )

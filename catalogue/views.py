@@ -18,12 +18,14 @@ from django.views.decorators.http import require_GET
 from accounts import permissions
 from core.charts import ChartPoint, step_chart
 from core.formatting import money
+from core.history import timeline
 from core.spreadsheets import neutralise
 
 from . import caching, selectors
 from .filters import ServiceFilter
 from .formatting import explain_scheme
 from .forms import SEATS_PREFIX, QuoteForm
+from .history import service_sources
 from .models import Category, PriceSnapshot, Service, ServiceKind
 
 # A page shows the newest changes; the CSV download has the whole history.
@@ -35,21 +37,29 @@ QUOTE_PARAMETERS = ("term_years", "current_cost_per_seat")
 @require_GET
 def service_list_view(request: HttpRequest) -> HttpResponse:
     can_manage = _can_manage(request)
+    price_for = selectors.price_for_you(request.user)
     if request.GET:
         # A search is the user's own: rendered for them alone, never cached.
-        filterset = _service_filter(request.GET)
-        content = _service_list_content(filterset, can_manage=can_manage)
+        filterset = _service_filter(request.GET, with_bands=price_for is not None)
+        content = _service_list_content(filterset, can_manage=can_manage, price_for=price_for)
         return render_service_list(request, form=filterset.form, content=content)
+    key = f"page-services:{can_manage}" + (f":{price_for.cache_key}" if price_for else "")
     content = caching.cached(
-        f"page-services:{can_manage}", lambda: whole_catalogue_content(can_manage=can_manage)
+        key, lambda: whole_catalogue_content(can_manage=can_manage, price_for=price_for)
     )
     return render_service_list(request, form=None, content=content)
 
 
-def whole_catalogue_content(*, can_manage: bool) -> str:
+def whole_catalogue_content(
+    *, can_manage: bool, price_for: selectors.PriceForYou | None = None
+) -> str:
     """The unfiltered catalogue's content: the same for everyone who may (or may not) manage
-    the catalogue, so cached per catalogue version."""
-    return _service_list_content(_service_filter(None), can_manage=can_manage)
+    the catalogue and is shown the same second price, so cached per catalogue version."""
+    return _service_list_content(
+        _service_filter(None, with_bands=price_for is not None),
+        can_manage=can_manage,
+        price_for=price_for,
+    )
 
 
 def render_service_list(request: HttpRequest, *, form, content: str) -> HttpResponse:
@@ -59,17 +69,22 @@ def render_service_list(request: HttpRequest, *, form, content: str) -> HttpResp
     )
 
 
-def _service_filter(data) -> ServiceFilter:
-    return ServiceFilter(
-        data or None, queryset=Service.objects.filter(active=True).order_by("kind", "name")
-    )
+def _service_filter(data, *, with_bands: bool = False) -> ServiceFilter:
+    services = selectors.service_list() if with_bands else Service.objects.filter(active=True)
+    return ServiceFilter(data or None, queryset=services.order_by("kind", "name"))
 
 
-def _service_list_content(filterset: ServiceFilter, *, can_manage: bool) -> str:
+def _service_list_content(
+    filterset: ServiceFilter, *, can_manage: bool, price_for: selectors.PriceForYou | None = None
+) -> str:
     """The catalogue page's content, rendered without the request so that it holds nothing of
     the user's: whether they may manage the catalogue is in the cache key; the search form is
     a GET and carries no CSRF token."""
     services = list(filterset.qs)
+    if price_for is not None:
+        prices = selectors.unit_prices_with(services, seats=price_for.seats)
+        for service in services:
+            service.price_for_you = prices[service.pk]
     groups = [
         (label, [s for s in services if s.category == value])
         for value, label in Category.choices
@@ -83,6 +98,7 @@ def _service_list_content(filterset: ServiceFilter, *, can_manage: bool) -> str:
             "count": len(services),
             "searched": filterset.is_bound,
             "can_manage_catalogue": can_manage,
+            "price_for": price_for,
         },
     )
 
@@ -138,6 +154,12 @@ def service_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
             "history_total": history_total,
             "chart": chart,
             "can_manage_catalogue": _can_manage(request),
+            # Who changed the scheme and when: for those who audit the framework.
+            "change_history": (
+                timeline(service_sources(service))
+                if permissions.can_see_all_organisations_records(request.user)
+                else None
+            ),
         },
     )
 
@@ -191,6 +213,11 @@ def quote_view(request: HttpRequest) -> HttpResponse:
             (line for line in quote.lines if core is not None and line.service.slug == core.slug),
             None,
         )
+        # A quote without the desktop still moves prices: every member's price of each of
+        # these services falls if the quoted seats take it into a cheaper band or share.
+        context["falling_lines"] = [
+            line for line in quote.lines if line.unit_price_if_joined < line.unit_price_now
+        ]
         if permissions.can_apply(request.user):
             context["apply_url"] = (
                 f"{reverse('applications:application-start')}?{request.GET.urlencode()}"

@@ -31,8 +31,11 @@ class ContractLineInline(admin.TabularInline):
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
     list_display = ["reference", "organisation", "kind", "status", "signed_on", "term_years"]
-    list_filter = ["status", "kind", "organisation"]
+    # No filter by organisation: it would list every organisation (40,000 across the public
+    # sector) on every page; the search finds a member's contracts by name instead.
+    list_filter = ["status", "kind"]
     list_select_related = ["organisation"]
+    show_full_result_count = False
     search_fields = ["reference", "organisation__name", "organisation__short_name"]
     date_hierarchy = "signed_on"
     readonly_fields = [
@@ -75,7 +78,10 @@ class ContractDownloadAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["user", "contract"]
     search_fields = ["user__username", "contract__reference"]
-    date_hierarchy = "at"
+    # No date hierarchy: its year links read every row's date (hundreds of thousands of
+    # downloads at public-sector scale) on every page; the list is newest first anyway. One
+    # count a page, not two.
+    show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.history import track
+
 from . import values
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -20,6 +22,7 @@ class ContractStatus(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
+@track(model_name="ContractHistory")
 class Contract(models.Model):
     """A call-off contract between an organisation and the Flex supplier. Its lines' seats
     count towards framework seats while the contract is active."""
@@ -41,6 +44,13 @@ class Contract(models.Model):
     notice_on = models.DateField(null=True, blank=True)
     # The day it stopped counting: at the end of its term, on its notice date, or at once.
     ended_on = models.DateField(null=True, blank=True)
+    # What the contract costs a year at its lines' current prices: values.contract_figures'
+    # annual_value, stored so lists sort and total by it without reading every line. Written
+    # only by contracts/services.py, in the same transaction as every change to the lines or
+    # their prices (`contract_annual_values_refresh`).
+    annual_value = models.DecimalField(
+        max_digits=16, decimal_places=2, default=values.ZERO, editable=False
+    )
 
     class Meta:
         ordering = ["-signed_on", "reference"]
@@ -64,11 +74,23 @@ class Contract(models.Model):
                 condition=Q(status="draft") | Q(signed_on__isnull=False),
                 name="contract_signed_unless_draft",
             ),
+            models.CheckConstraint(
+                condition=Q(annual_value__gte=0), name="contract_annual_value_not_negative"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "organisation"]),
             # The list's default order (latest signed first) and its "signed between" filter.
             models.Index(fields=["signed_on", "reference"], name="contract_signed_idx"),
+            # Sorting the list by annual or total value (procurement/filters.py orders by the
+            # same expressions), so a page of the largest is read from the index.
+            models.Index(fields=["annual_value"], name="contract_annual_value_idx"),
+            # The list's default order exactly (latest signed first, drafts last, then
+            # reference) is also indexed on PostgreSQL: contract_latest_signed_idx, made in
+            # migration 0005 (SQLite cannot index NULLS LAST).
+            models.Index(
+                models.F("annual_value") * models.F("term_years"), name="contract_total_value_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -82,6 +104,7 @@ class Contract(models.Model):
         return values.end_date(self.start_date, self.term_years)
 
 
+@track(model_name="ContractLineHistory")
 class ContractLine(models.Model):
     """Seats of one service under a contract. `current_unit_price` follows repricing; the price
     at signing never changes."""

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BigIntegerField, Case, F, Prefetch, Q, QuerySet, Sum, When, Window
+from django.db.models.functions import Cast, Round, RowNumber
 from django.http import Http404
 
 from accounts import permissions
 from catalogue.models import PriceSnapshot, Service, ServiceKind
+from core.dates import add_months
 from organisations.models import Organisation
 
 from . import values
-from .models import Contract, ContractDownload, ContractLine, ContractStatus
+from .models import Contract, ContractDownload, ContractKind, ContractLine, ContractStatus
 
 # Price history shown per service on a contract page; the catalogue page has the rest.
 PRICE_HISTORY_ROWS = 10
@@ -51,6 +52,41 @@ def organisations_with_contracts(*, user) -> QuerySet[Organisation]:
     """The organisations a user may filter contracts by."""
     visible = permissions.scope_contracts(user, Contract.objects.all())
     return Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by("name")
+
+
+# Suggestions a page of the organisation search returns, and how many pages it goes to.
+SUGGESTIONS_PAGE_SIZE = 10
+SUGGESTIONS_MAX_PAGE = 20
+SUGGESTIONS_MAX_QUERY = 100
+
+
+@dataclass(frozen=True)
+class OrganisationSuggestions:
+    results: list[tuple[str, str]]  # (slug, name), names starting with the text first
+    page: int
+    more: bool
+
+
+def organisation_suggestions(*, user, text: str, page: int = 1) -> OrganisationSuggestions:
+    """Organisations the user may filter contracts by whose name, short name or slug contains
+    `text`, a page at a time and never past `SUGGESTIONS_MAX_PAGE` pages: one query, however
+    many organisations there are. The caller bounds `text` and `page`."""
+    text = text.strip()
+    if not text:
+        return OrganisationSuggestions(results=[], page=page, more=False)
+    start = (page - 1) * SUGGESTIONS_PAGE_SIZE
+    rows = list(
+        organisations_with_contracts(user=user)
+        .filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(slug__icontains=text))
+        .annotate(starts=Case(When(name__istartswith=text, then=0), default=1))
+        .order_by("starts", "name")
+        .values_list("slug", "name")[start : start + SUGGESTIONS_PAGE_SIZE + 1]
+    )
+    return OrganisationSuggestions(
+        results=rows[:SUGGESTIONS_PAGE_SIZE],
+        page=page,
+        more=len(rows) > SUGGESTIONS_PAGE_SIZE and page < SUGGESTIONS_MAX_PAGE,
+    )
 
 
 def figures_for(contract: Contract) -> values.ContractFigures:
@@ -172,24 +208,21 @@ class ContractTotals:
 
 
 def contract_totals(contracts: QuerySet[Contract]) -> ContractTotals:
-    """Annual and total value (current prices) of every contract in `contracts`, in one query.
+    """Annual and total value (current prices) of every contract in `contracts`, in one query
+    over the contracts' stored annual values (contracts.services keeps them), never their lines.
 
-    The database sums only whole seats, per (price, term) pair, and Python multiplies by the
-    prices: exact on SQLite too, which would add decimals as floats. There are few such pairs
-    (every active line of a service has the same current price), so this stays small.
+    The database adds whole pence, so the sums are exact on SQLite too, which would add
+    decimals as floats; Python turns the pence back into pounds.
     """
-    groups = (
-        ContractLine.objects.filter(contract__in=contracts.order_by().values("pk"))
-        .values("current_unit_price", "contract__term_years")
-        .annotate(seats=Sum("seats"))
-        .order_by()
+    pence = Cast(Round(F("annual_value") * 100), BigIntegerField())
+    sums = contracts.order_by().aggregate(
+        annual=Sum(pence), total=Sum(pence * F("term_years"), output_field=BigIntegerField())
     )
-    annual = total = values.ZERO
-    for group in groups:
-        group_annual = group["current_unit_price"] * group["seats"]
-        annual += group_annual
-        total += group_annual * group["contract__term_years"]
-    return ContractTotals(annual_value=annual, total_value=total)
+    return ContractTotals(annual_value=_pounds(sums["annual"]), total_value=_pounds(sums["total"]))
+
+
+def _pounds(pence) -> Decimal:
+    return (Decimal(int(pence or 0)) / 100).quantize(values.ZERO)
 
 
 @dataclass(frozen=True)
@@ -236,14 +269,14 @@ def download_log() -> QuerySet[ContractDownload]:
     return ContractDownload.objects.select_related("user", "contract")
 
 
-def framework_seats_by_service() -> dict[int, int]:
-    """Seats on active contracts, per service id, recomputed from the contract lines."""
-    rows = (
-        ContractLine.objects.filter(contract__status=ContractStatus.ACTIVE)
-        .values("service_id")
-        .annotate(seats=Sum("seats"))
-        .order_by()
-    )
+def framework_seats_by_service(service_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Seats on active contracts, per service id (only `service_ids`, if given), recomputed
+    from the committed contract lines: the state a repricing, an approval and the pricing
+    impact shown to an approver all start from, whether or not a repricing is pending."""
+    lines = ContractLine.objects.filter(contract__status=ContractStatus.ACTIVE)
+    if service_ids is not None:
+        lines = lines.filter(service_id__in=list(service_ids))
+    rows = lines.values("service_id").annotate(seats=Sum("seats")).order_by()
     return {row["service_id"]: row["seats"] for row in rows}
 
 
@@ -281,3 +314,110 @@ def organisation_has_active_contract(*, organisation_id: int) -> bool:
 def contract_timeline(contract: Contract) -> QuerySet:
     """The contract's events, oldest first, with who acted: one query."""
     return contract.events.select_related("actor").order_by("at", "pk")
+
+
+def organisation_platform_contract(*, organisation_id: int) -> Contract | None:
+    """The organisation's active full platform contract, if it has one."""
+    return (
+        Contract.objects.filter(
+            organisation_id=organisation_id,
+            status=ContractStatus.ACTIVE,
+            kind=ContractKind.PLATFORM,
+        )
+        .order_by("signed_on", "pk")
+        .first()
+    )
+
+
+def organisation_active_contracts(*, organisation_id: int) -> QuerySet[Contract]:
+    """The organisation's active contracts, platform first."""
+    return Contract.objects.filter(
+        organisation_id=organisation_id, status=ContractStatus.ACTIVE
+    ).order_by("-kind", "signed_on", "pk")
+
+
+# A member is told to renew or leave when its contract ends within this many months.
+RENEW_OR_LEAVE_MONTHS = 6
+
+
+def contract_ends_on(contract: Contract) -> dt.date:
+    """The day the contract stops counting: its notice date, else the end of its term."""
+    return contract.notice_on or contract.end_date
+
+
+def contract_ending_soon(contract: Contract, *, today: dt.date) -> bool:
+    """An active contract ending within RENEW_OR_LEAVE_MONTHS: "renew or leave"."""
+    return contract.status == ContractStatus.ACTIVE and contract_ends_on(contract) <= add_months(
+        today, RENEW_OR_LEAVE_MONTHS
+    )
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """A change in what a member pays per seat for one service since a moment: the price
+    then and now, and the causes on record ("DIUS added 600 wireless access seats")."""
+
+    service_name: str
+    old_price: Decimal
+    new_price: Decimal
+    causes: tuple[str, ...]
+
+    @property
+    def fell(self) -> bool:
+        return self.new_price < self.old_price
+
+
+def price_changes_since(*, organisation_id: int, since: dt.datetime) -> list[PriceChange]:
+    """For each service on the organisation's active contracts whose price moved after
+    `since`: the price at `since` (the last snapshot before it), the price now and the causes
+    in between. Three queries however long the history."""
+    service_ids = list(
+        ContractLine.objects.filter(
+            contract__organisation_id=organisation_id, contract__status=ContractStatus.ACTIVE
+        )
+        .order_by()
+        .values_list("service_id", flat=True)
+        .distinct()
+    )
+    if not service_ids:
+        return []
+    later = list(
+        PriceSnapshot.objects.filter(service_id__in=service_ids, effective_at__gt=since)
+        .select_related("service")
+        .order_by("service__kind", "service__name", "effective_at", "pk")
+    )
+    if not later:
+        return []
+    before = {
+        row["service_id"]: row["unit_price"]
+        for row in PriceSnapshot.objects.filter(
+            service_id__in={s.service_id for s in later}, effective_at__lte=since
+        )
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=F("service_id"),
+                order_by=[F("effective_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(newest=1)
+        .values("service_id", "unit_price")
+    }
+    by_service: dict[int, list[PriceSnapshot]] = defaultdict(list)
+    for snapshot in later:
+        by_service[snapshot.service_id].append(snapshot)
+    changes = []
+    for snapshots in by_service.values():
+        first, last = snapshots[0], snapshots[-1]
+        old = before.get(first.service_id, first.unit_price)
+        if old == last.unit_price:
+            continue
+        changes.append(
+            PriceChange(
+                service_name=first.service.name,
+                old_price=old,
+                new_price=last.unit_price,
+                causes=tuple(dict.fromkeys(s.reason for s in snapshots)),
+            )
+        )
+    return changes

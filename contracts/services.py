@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -34,6 +35,7 @@ from .models import (
     ContractStatus,
     DownloadKind,
 )
+from .selectors import framework_seats_by_service
 
 REFERENCE_PREFIX = "CON"
 
@@ -91,6 +93,8 @@ def contract_create(
         )
         for line in lines
     )
+    contract_annual_values_refresh(contracts=Contract.objects.filter(pk=contract.pk))
+    contract.refresh_from_db(fields=["annual_value"])
     _event(
         contract=contract,
         kind=ContractEventKind.SIGNED,
@@ -200,6 +204,11 @@ def contract_lines_change(
     contract = contract_lock(contract_id=contract.pk)
     _require_active(contract)
     lines = {line.service_id: line for line in contract.lines.all()}
+    # Committed seats, read before any line changes: a repricing still pending does not
+    # change what a new line is priced at.
+    committed = framework_seats_by_service(
+        change.service.pk for change in seats_after if change.service.pk not in lines
+    )
     for change in seats_after:
         line = lines.get(change.service.pk)
         if change.seats == 0:
@@ -213,7 +222,7 @@ def contract_lines_change(
         else:
             price = unit_price_if_joined(
                 scheme_for(change.service),
-                framework_seats=change.service.framework_seats,
+                framework_seats=committed.get(change.service.pk, 0),
                 seats=change.seats,
             )
             lines[change.service.pk] = ContractLine.objects.create(
@@ -227,6 +236,8 @@ def contract_lines_change(
         raise ValidationError(
             {"lines": ["A contract needs at least one line: to end it, give notice instead."]}
         )
+    contract_annual_values_refresh(contracts=Contract.objects.filter(pk=contract.pk))
+    contract.refresh_from_db(fields=["annual_value"])
     _event(contract=contract, kind=ContractEventKind.CHANGED, actor=actor, detail=detail)
     return contract
 
@@ -248,13 +259,59 @@ def _event(*, contract: Contract, kind: str, actor: User | None, detail: str = "
 
 
 def contract_lines_reprice() -> int:
-    """Bring every active contract line to its service's current price, in one set-based
-    statement however many lines there are. Returns the number of lines changed; the caller
-    (the repricing run) holds the transaction."""
-    return (
+    """Bring every active contract line to its service's current price, and every active
+    contract's stored annual value with it: two set-based statements however many lines there
+    are, in the caller's transaction (the repricing run holds it). Returns the number of lines
+    changed."""
+    changed = (
         ContractLine.objects.filter(contract__status=ContractStatus.ACTIVE)
         .exclude(current_unit_price=F("service__current_unit_price"))
         .update(current_unit_price=_service_price_subquery())
+    )
+    if changed:
+        _annual_values_store(Contract.objects.filter(status=ContractStatus.ACTIVE))
+    return changed
+
+
+ANNUAL_VALUE_FIELD = DecimalField(max_digits=16, decimal_places=2)
+
+
+def annual_value_expression() -> Coalesce:
+    """A contract's annual value in SQL, for the contract in the outer query: the sum of its
+    lines' seats times their current unit prices, the same sum as
+    `values.contract_figures(...).annual_value` (whole seats times prices already rounded to
+    the penny, so nothing rounds again). tests/contracts/test_annual_value.py holds the two
+    equal after every write."""
+    per_contract = (
+        ContractLine.objects.filter(contract_id=OuterRef("pk"))
+        .order_by()
+        .values("contract_id")
+        .annotate(total=Sum(F("seats") * F("current_unit_price"), output_field=ANNUAL_VALUE_FIELD))
+        .values("total")
+    )
+    return Coalesce(
+        Subquery(per_contract, output_field=ANNUAL_VALUE_FIELD),
+        Value(Decimal("0.00")),
+        output_field=ANNUAL_VALUE_FIELD,
+    )
+
+
+@transaction.atomic
+def contract_annual_values_refresh(*, contracts: QuerySet[Contract]) -> int:
+    """Store the annual value of each of `contracts` from its lines, in one statement; only rows
+    whose stored value is out of date are written. Called by every write here that changes
+    lines or their prices, and by loaders that bulk-insert lines (demo/scale.py)."""
+    return _annual_values_store(contracts)
+
+
+def _annual_values_store(contracts: QuerySet[Contract]) -> int:
+    """`contract_annual_values_refresh` in the caller's transaction (no savepoint)."""
+    value = annual_value_expression()
+    return (
+        contracts.order_by()
+        .annotate(fresh_annual_value=value)
+        .exclude(annual_value=F("fresh_annual_value"))
+        .update(annual_value=annual_value_expression())
     )
 
 

@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
         from .converters import ReferenceConverter
 
         register_converter(ReferenceConverter, "reference")
+
+        # Celery tasks carry the request id of the request that published them.
+        from .logging import request_id_connect_celery
+
+        request_id_connect_celery()

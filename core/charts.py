@@ -24,12 +24,25 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 720
-HEIGHT = 360
-MARGIN_LEFT = 96
-MARGIN_RIGHT = 24
-MARGIN_TOP = 48
-MARGIN_BOTTOM = 44
+
+@dataclass(frozen=True)
+class Frame:
+    """The box a chart is drawn in, in SVG units, and the margins kept for its axes' labels."""
+
+    width: int
+    height: int
+    left: int = 96
+    right: int = 24
+    top: int = 48
+    bottom: int = 44
+
+
+# From tablets up the chart is drawn 720 units wide and scaled to its column. Scaled down to a
+# phone that would shrink its 14-unit text to 6 px, so every chart is drawn a second time for
+# phones, in a narrower, taller box: in a 290 to 345 px column (320 to 375 px screens) its text
+# is 12 to 15 px. The stylesheet shows one drawing or the other (`.flex-chart--narrow`).
+WIDE = Frame(width=720, height=360)
+NARROW = Frame(width=330, height=360, left=80, right=14)
 # Roughly how wide a character of the 14px axis font is, to keep date labels apart; a label
 # that would overlap the one before it is left out (the data table has every date).
 CHAR_WIDTH = 7.5
@@ -104,11 +117,37 @@ def step_chart(
 ) -> SafeString:
     """A value over time, oldest point first, as steps: the value holds until the next point
     (a price stays until it changes). `until` extends the last value to that time (usually
-    now)."""
+    now). Two drawings of the same chart: WIDE, then NARROW for phones (ids `<chart_id>-...`
+    and `<chart_id>-narrow-...`); the stylesheet shows one of them."""
     if not points:
         return mark_safe("")
-    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    wide = _step_svg(
+        points, WIDE, title, value_format, until, chart_id=chart_id, css_class="flex-chart"
+    )
+    narrow = _step_svg(
+        points,
+        NARROW,
+        title,
+        value_format,
+        until,
+        chart_id=f"{chart_id}-narrow",
+        css_class="flex-chart flex-chart--narrow",
+    )
+    return mark_safe(wide + narrow)
+
+
+def _step_svg(
+    points: Sequence[ChartPoint],
+    frame: Frame,
+    title: str,
+    value_format: Callable[[object], str],
+    until: dt.datetime | dt.date | None,
+    *,
+    chart_id: str,
+    css_class: str,
+) -> str:
+    plot_w = frame.width - frame.left - frame.right
+    plot_h = frame.height - frame.top - frame.bottom
     start = _timestamp(points[0].at)
     end = max(_timestamp(points[-1].at), _timestamp(until) if until is not None else start)
     # A little room after the last point, so the current value shows as a line, not a dot.
@@ -116,31 +155,32 @@ def step_chart(
     top, tick = nice_ceiling(float(max(p.value for p in points)) * 1.1)
 
     def x(at: dt.datetime | dt.date) -> float:
-        return MARGIN_LEFT + (_timestamp(at) - start) / span * plot_w
+        return frame.left + (_timestamp(at) - start) / span * plot_w
 
     def y(value: Decimal | int | float) -> float:
-        return MARGIN_TOP + plot_h - float(value) / top * plot_h
+        return frame.top + plot_h - float(value) / top * plot_h
 
     parts = [
         format_html(
-            '<svg class="flex-chart" role="img" aria-labelledby="{0}-title {0}-desc" '
+            '<svg class="{5}" role="img" aria-labelledby="{0}-title {0}-desc" '
             'viewBox="0 0 {1} {2}" width="{1}" height="{2}" focusable="false" '
             'xmlns="http://www.w3.org/2000/svg">'
             '<title id="{0}-title">{3}</title><desc id="{0}-desc">{4}</desc>',
             chart_id,
-            WIDTH,
-            HEIGHT,
+            frame.width,
+            frame.height,
             title,
             describe(points, value_format),
+            css_class,
         )
     ]
-    parts += _y_axis(top, tick, y, value_format)
-    parts += _x_axis(points, x)
-    parts.append(_path(points, x, y, end_x=MARGIN_LEFT + plot_w if until else None))
-    parts += _points(points, x, y, value_format)
+    parts += _y_axis(frame, top, tick, y, value_format)
+    parts += _x_axis(frame, points, x)
+    parts.append(_path(points, x, y, end_x=frame.left + plot_w if until else None))
+    parts += _points(frame, points, x, y, value_format)
     parts.append("</svg>")
     # Every piece above is built with format_html, which escapes what it is given.
-    return mark_safe("".join(parts))
+    return "".join(parts)
 
 
 def _n(value: float) -> str:
@@ -149,7 +189,7 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _y_axis(top: float, tick: float, y, value_format) -> list[str]:
+def _y_axis(frame: Frame, top: float, tick: float, y, value_format) -> list[str]:
     parts = []
     count = round(top / tick)
     for i in range(count + 1):
@@ -160,11 +200,11 @@ def _y_axis(top: float, tick: float, y, value_format) -> list[str]:
                 '<line class="flex-chart__grid" x1="{}" y1="{}" x2="{}" y2="{}" '
                 'stroke="#b1b4b6"/>'
                 '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>',
-                MARGIN_LEFT,
+                frame.left,
                 _n(at),
-                WIDTH - MARGIN_RIGHT,
+                frame.width - frame.right,
                 _n(at),
-                MARGIN_LEFT - 8,
+                frame.left - 8,
                 _n(at),
                 value_format(value),
             )
@@ -173,27 +213,27 @@ def _y_axis(top: float, tick: float, y, value_format) -> list[str]:
         format_html(
             '<line class="flex-chart__axis" x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#0b0c0c"/>'
             '<line class="flex-chart__axis" x1="{0}" y1="{2}" x2="{3}" y2="{2}" stroke="#0b0c0c"/>',
-            MARGIN_LEFT,
-            MARGIN_TOP,
-            HEIGHT - MARGIN_BOTTOM,
-            WIDTH - MARGIN_RIGHT,
+            frame.left,
+            frame.top,
+            frame.height - frame.bottom,
+            frame.width - frame.right,
         )
     )
     return parts
 
 
-def _x_axis(points: Sequence[ChartPoint], x) -> list[str]:
+def _x_axis(frame: Frame, points: Sequence[ChartPoint], x) -> list[str]:
     parts = []
     right_edge_of_last = float("-inf")
-    base = HEIGHT - MARGIN_BOTTOM
+    base = frame.height - frame.bottom
     for point in points:
         at = x(point.at)
         text = _short_date(point.at)
         width = len(text) * CHAR_WIDTH
         anchor, left = "middle", at - width / 2
-        if left < MARGIN_LEFT - 8:
+        if left < frame.left - 8:
             anchor, left = "start", at
-        elif at + width / 2 > WIDTH:
+        elif at + width / 2 > frame.width:
             anchor, left = "end", at - width
         if left < right_edge_of_last + 12:
             continue
@@ -225,7 +265,7 @@ def _path(points: Sequence[ChartPoint], x, y, *, end_x: float | None) -> str:
     )
 
 
-def _points(points: Sequence[ChartPoint], x, y, value_format) -> list[str]:
+def _points(frame: Frame, points: Sequence[ChartPoint], x, y, value_format) -> list[str]:
     parts = []
     placed: list[tuple[float, float, float, float]] = []
     previous = None
@@ -246,12 +286,14 @@ def _points(points: Sequence[ChartPoint], x, y, value_format) -> list[str]:
         value_text = value_format(point.value)
         width = max(len(point.label), len(value_text)) * CHAR_WIDTH
         # Labels sit right of their point unless that would run off the chart.
-        anchor, left = ("start", px + 8) if px + 8 + width <= WIDTH else ("end", px - 8 - width)
+        anchor, left = (
+            ("start", px + 8) if px + 8 + width <= frame.width else ("end", px - 8 - width)
+        )
         # After a fall the line comes down from above, so the space below the point is free;
         # after a rise (or at the first point) the space above is.
-        below = not first and not rose and py + 44 < HEIGHT - MARGIN_BOTTOM
+        below = not first and not rose and py + 44 < frame.height - frame.bottom
         baseline = _free_baseline(
-            placed, left, width, py + 22 if below else max(py - 30, 14), down=below
+            frame, placed, left, width, py + 22 if below else max(py - 30, 14), down=below
         )
         placed.append((left, baseline - LINE_HEIGHT, left + width, baseline + LINE_HEIGHT))
         parts.append(
@@ -271,6 +313,7 @@ def _points(points: Sequence[ChartPoint], x, y, value_format) -> list[str]:
 
 
 def _free_baseline(
+    frame: Frame,
     placed: list[tuple[float, float, float, float]],
     left: float,
     width: float,
@@ -292,4 +335,4 @@ def _free_baseline(
         if clash is None:
             break
         baseline = clash[3] + LINE_HEIGHT + 2 if down else clash[1] - LINE_HEIGHT - 2
-    return min(max(baseline, 14), HEIGHT - MARGIN_BOTTOM - LINE_HEIGHT - 4)
+    return min(max(baseline, 14), frame.height - frame.bottom - LINE_HEIGHT - 4)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Role, User
+from applications import changes as change_services
 from applications import services as application_services
 from applications.models import SignUpApplication
 from catalogue import pricing, schemes
@@ -24,7 +25,8 @@ from catalogue import services as catalogue_services
 from catalogue.models import Category, PricingScheme, Service, ServiceKind
 from catalogue.selectors import active_services_by_slug
 from contracts import services as contract_services
-from contracts.models import Contract, ContractKind
+from contracts.models import Contract, ContractKind, ContractStatus
+from core.history import history_context
 from organisations import services as organisation_services
 from organisations.models import MembershipStatus, Organisation, OrganisationKind
 from repricing import services as repricing_services
@@ -366,6 +368,22 @@ def load_agency_application(organisations: dict[str, Organisation], users: dict[
     application_services.application_submit(application=application, actor=cio, at=submitted)
 
 
+def load_ons_change_request(users: dict[str, User]) -> None:
+    """ONS's waiting request to add 600 real-time collaboration seats, sent 3 days ago, so the
+    approver's queue holds both kinds of request."""
+    ons = Contract.objects.filter(
+        organisation__slug="ons", kind=ContractKind.PLATFORM, status=ContractStatus.ACTIVE
+    ).first()
+    if ons is None or "cio-ons" not in users or ons.change_requests.exists():
+        return
+    change_services.change_request_create(
+        actor=users["cio-ons"],
+        contract=ons,
+        seats_after=[change_services.SeatsAfter(active_services_by_slug()["collaboration"], 600)],
+        at=timezone.now() - dt.timedelta(days=3),
+    )
+
+
 def _first_of_month_after(day: dt.date, *, months: int) -> dt.date:
     month = day.month - 1 + months
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
@@ -373,9 +391,11 @@ def _first_of_month_after(day: dt.date, *, months: int) -> dt.date:
 
 @transaction.atomic
 def load_flex_demo(*, with_users: bool) -> None:
-    organisations = load_organisations()
-    load_services()
-    load_contracts(organisations)
-    users = load_users(organisations, with_users=with_users)
-    load_agency_application(organisations, users)
-    load_rollout_demo()
+    with history_context(reason="Demo data loaded", source="demo loader"):
+        organisations = load_organisations()
+        load_services()
+        load_contracts(organisations)
+        users = load_users(organisations, with_users=with_users)
+        load_agency_application(organisations, users)
+        load_ons_change_request(users)
+        load_rollout_demo()

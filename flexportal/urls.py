@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from applications.views import home
 from core import views
 
 api_v1 = [
@@ -11,10 +12,11 @@ api_v1 = [
     path("", include("applications.api.urls")),
     path("", include("procurement.api.urls")),
     path("", include("rollout.api.urls")),
+    path("", include("opendata.api.urls")),
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
@@ -27,8 +29,13 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     path("", include("framework.urls")),
     path("applications/", include("applications.urls")),
+    path("contracts/", include("applications.contract_urls")),
     path("contracts/", include("procurement.urls")),
     path("rollout/", include("rollout.urls")),
+    path("audit/", include("audit.urls")),
+    path("open-data/", include("opendata.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("pages.urls")),
 ]
 
 handler404 = "core.views.page_not_found"

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
+from core.history import track
+
 
 class OrganisationKind(models.TextChoices):
     MINISTERIAL = "ministerial", "Ministerial department"
@@ -16,6 +18,7 @@ class MembershipStatus(models.TextChoices):
     DISSOLVED = "dissolved", "Dissolved"
 
 
+@track(model_name="OrganisationHistory")
 class Organisation(models.Model):
     """A public-sector body that is, or may become, a member of the Flex framework."""
 

@@ -2,7 +2,7 @@
 
 Contracts are read in chunks (`.iterator(chunk_size=...)`, one query for each chunk's lines),
 so memory stays flat however many contracts match. The CSV streams as it is read; the XLSX is
-written row by row (openpyxl's write-only mode) to a temporary file, then served from it.
+written row by row (xlsxwriter's constant-memory mode) to a temporary file, then served from it.
 
 Text from the database is neutralised against formula injection; money is written exactly
 (2 decimal places in CSV, numbers in XLSX) from the same figures the pages show.
@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
+import xlsxwriter
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from contracts.models import Contract, DownloadKind
 from contracts.selectors import ContractRow, contract_rows
@@ -134,45 +131,64 @@ def csv_response(
 
 
 NUMBER_FORMATS = {"money": "#,##0.00", "percent": "0.0", "date": "yyyy-mm-dd"}
+# Every cell is written by its kind (write_string, write_number, write_datetime), never by
+# xlsxwriter's guessing `write`; these options say the same for anything else, so no text can
+# become a formula, a link or a number.
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 
 
-def xlsx_cell(sheet, kind: str, value: Any) -> Any:
-    """A value for the write-only sheet: text and whole numbers as they are (neutralised text
-    never starts with "=", so openpyxl cannot take it for a formula), money, percentages and
-    dates as cells with a number format."""
-    if value is None:
-        return None
-    if kind == "text":
-        return neutralise(str(value))
-    if kind == "int":
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = NUMBER_FORMATS[kind]
-    return cell
+def xlsx_write(rows: Iterable[list[tuple[str, Any]]], output: IO[bytes]) -> int:
+    """Write the workbook of `rows` (each a list of (kind, value), in COLUMNS order) to the
+    binary file-like `output`; returns the number of rows. xlsxwriter's constant-memory mode
+    flushes each row as the next one starts, so memory stays flat however many rows there are.
+    Text is neutralised against formula injection and stored as text; money, percentages and
+    dates are numbers with a number format; an absent figure is an empty cell."""
+    workbook = xlsxwriter.Workbook(output, XLSX_OPTIONS)
+    try:
+        sheet = workbook.add_worksheet("Contracts")
+        formats = {
+            kind: workbook.add_format({"num_format": f}) for kind, f in NUMBER_FORMATS.items()
+        }
+        for index, column in enumerate(COLUMNS):
+            sheet.set_column(index, index, column.width)
+        sheet.freeze_panes(1, 0)
+        bold = workbook.add_format({"bold": True})
+        for index, text in enumerate(HEADERS):
+            sheet.write_string(0, index, text, bold)
+        count = 0
+        for count, cells in enumerate(rows, start=1):
+            for index, (kind, value) in enumerate(cells):
+                if value is None:
+                    continue
+                if kind == "text":
+                    sheet.write_string(count, index, neutralise(str(value)))
+                elif kind == "int":
+                    sheet.write_number(count, index, value)
+                elif kind == "date":
+                    sheet.write_datetime(count, index, value, formats["date"])
+                else:
+                    sheet.write_number(count, index, value, formats[kind])
+    finally:
+        workbook.close()
+    return count
+
+
+def xlsx_write_contracts(contracts: QuerySet[Contract], output: IO[bytes]) -> int:
+    """The XLSX export of `contracts` written to `output`; returns the number of rows."""
+    return xlsx_write(_rows(contracts), output)
 
 
 def xlsx_file(contracts: QuerySet[Contract]) -> tuple[Any, int]:
     """An open temporary file holding the workbook, positioned at its start, and its row count."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Contracts")
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for text in HEADERS:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    rows = 0
-    for cells in _rows(contracts):
-        sheet.append([xlsx_cell(sheet, kind, value) for kind, value in cells])
-        rows += 1
     # Not a `with` block: the open file is handed to FileResponse, which closes it once sent.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     try:
-        workbook.save(handle)
+        rows = xlsx_write_contracts(contracts, handle)
         handle.seek(0)
     except BaseException:
         handle.close()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.core.exceptions import ValidationError
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
 
 from contracts import selectors
 from contracts.models import Contract, ContractKind, ContractStatus
@@ -23,7 +24,7 @@ SORTS = {
     "signed_on": ("signed_on", "reference"),
     "start_date": ("start_date", "reference"),
     "term_years": ("term_years", "reference"),
-    "annual_value": ("annual_value_sort", "reference"),
+    "annual_value": ("annual_value", "reference"),
     "total_value": ("total_value_sort", "reference"),
 }
 DEFAULT_SORT = "-signed_on"
@@ -39,17 +40,89 @@ def _organisations(request) -> QuerySet:
 MONEY_SORT = DecimalField(max_digits=20, decimal_places=2)
 
 
-def _annual_value() -> Coalesce:
-    """Annual value at current prices, for ordering only (figures shown come from values.py).
+def total_value_sort() -> ExpressionWrapper:
+    """Total value at current prices, for ordering only: the stored annual value times the
+    term, the very expression the `contract_total_value_idx` index holds (contracts/models.py),
+    so the largest contracts are read from the index rather than computed for every contract."""
+    return ExpressionWrapper(F("annual_value") * F("term_years"), output_field=MONEY_SORT)
 
-    An aggregate over the joined lines rather than a correlated subquery: one pass over the
-    lines however many contracts there are.
-    """
-    return Coalesce(
-        Sum(F("lines__seats") * F("lines__current_unit_price"), output_field=MONEY_SORT),
-        Value(0),
-        output_field=MONEY_SORT,
-    )
+
+ORGANISATION_MAX_LENGTH = 200  # organisations.Organisation.name
+
+
+class OrganisationField(forms.ModelChoiceField):
+    """One organisation of the field's queryset, named by slug, full name or short name (any
+    case), or by enough of its name to match only one. What was typed is shown back as the
+    organisation's name once found.
+
+    The queryset holds only the organisations the user may filter by, so one they may not see
+    gets the same answer as one that does not exist."""
+
+    default_error_messages = {
+        "invalid_choice": "Enter the name of an organisation that has contracts you can see",
+        "ambiguous": (
+            "More than one organisation matches what you entered: enter more of its name"
+        ),
+        "max_length": f"Organisation must be {ORGANISATION_MAX_LENGTH} characters or fewer",
+        "null_characters_not_allowed": "Organisation must not include a null character",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("empty_label", None)
+        super().__init__(*args, **kwargs)
+        self._found: dict[str, Organisation] = {}
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        if len(text) > ORGANISATION_MAX_LENGTH:
+            raise ValidationError(self.error_messages["max_length"], code="max_length")
+        if "\x00" in text:
+            raise ValidationError(
+                self.error_messages["null_characters_not_allowed"], code="null_characters"
+            )
+        organisation = self._find(text)
+        self._found[value] = organisation
+        return organisation
+
+    def _find(self, text: str) -> Organisation:
+        queryset = self.queryset.order_by()
+        exact = list(
+            queryset.filter(Q(slug=text) | Q(name__iexact=text) | Q(short_name__iexact=text))[:3]
+        )
+        for rule in (
+            lambda o: o.slug == text,
+            lambda o: o.name.lower() == text.lower(),
+        ):
+            found = [o for o in exact if rule(o)]
+            if found:
+                return found[0]
+        if len(exact) == 1:
+            return exact[0]
+        matches = exact or list(queryset.filter(name__icontains=text)[:2])
+        if len(matches) == 1:
+            return matches[0]
+        code = "ambiguous" if matches else "invalid_choice"
+        raise ValidationError(self.error_messages[code], code=code)
+
+    def prepare_value(self, value):
+        if isinstance(value, Organisation):
+            return value.name
+        found = self._found.get(value)
+        return found.name if found is not None else value
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": ORGANISATION_MAX_LENGTH,
+        "description": "An organisation's slug, full name or short name (or a part of a name "
+        "that only one organisation has).",
+    }
+)
+class OrganisationFilter(django_filters.ModelChoiceFilter):
+    field_class = OrganisationField
 
 
 class GovukDateFilter(django_filters.DateFilter):
@@ -66,13 +139,22 @@ class ContractFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
         error_messages=text_errors("Reference or organisation", max_length=100),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    # A text field, not a list of every organisation (40,000 of them at public-sector scale):
+    # it takes a name, short name or slug; with JavaScript, accessible-autocomplete suggests
+    # names as you type (static/js/organisation-autocomplete.mjs, fed by
+    # procurement.views.organisation_suggestions).
+    organisation = OrganisationFilter(
         queryset=_organisations,
-        to_field_name="slug",
-        empty_label="All organisations",
         label="Organisation",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-        error_messages={"invalid_choice": "Select an organisation from the list"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input",
+                "spellcheck": "false",
+                "autocomplete": "off",
+                "maxlength": ORGANISATION_MAX_LENGTH,
+                "aria-describedby": "id_organisation-hint",
+            }
+        ),
     )
     kind = django_filters.ChoiceFilter(
         choices=ContractKind.choices,
@@ -143,15 +225,13 @@ class ContractFilter(django_filters.FilterSet):
 def order_contracts(queryset: QuerySet, sort: str) -> QuerySet:
     key = sort.removeprefix("-")
     fields = SORTS[key]
-    if key in ("annual_value", "total_value"):
-        queryset = queryset.annotate(annual_value_sort=_annual_value())
-        if key == "total_value":
-            queryset = queryset.annotate(
-                total_value_sort=ExpressionWrapper(
-                    F("annual_value_sort") * F("term_years"), output_field=MONEY_SORT
-                )
-            )
-    # Drafts have no signing date: keep them last either way, on SQLite and PostgreSQL alike.
+    if key == "total_value":
+        queryset = queryset.annotate(total_value_sort=total_value_sort())
     first = F(fields[0])
-    first = first.desc(nulls_last=True) if sort.startswith("-") else first.asc(nulls_last=True)
+    if key in ("annual_value", "total_value"):
+        # Never null (a stored figure), so a plain order the value indexes can serve.
+        first = first.desc() if sort.startswith("-") else first.asc()
+    else:
+        # Drafts have no signing date: keep them last either way, on SQLite and PostgreSQL.
+        first = first.desc(nulls_last=True) if sort.startswith("-") else first.asc(nulls_last=True)
     return queryset.order_by(first, *fields[1:], "pk")

@@ -123,7 +123,8 @@ class ContractFilterForm(forms.Form):
                 css = subwidget.attrs.get("class", "")
                 base = "govuk-select" if "govuk-select" in css else "govuk-input"
                 subwidget.attrs["class"] = f"{css} {base}--error".strip()
-            widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+            described = widget.attrs.get("aria-describedby", "").split()
+            widget.attrs["aria-describedby"] = " ".join([*described, f"{self[name].auto_id}-error"])
 
     def clean(self) -> dict:
         cleaned = super().clean()

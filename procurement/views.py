@@ -9,15 +9,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
+from applications.price_notices import price_changes_to_show
+from applications.selectors import contract_lifecycle
 from contracts import selectors
+from contracts.history import contract_sources
+from contracts.models import DownloadKind
+from core.history import timeline
 from core.pagination import govuk_pagination, query_string
+from rollout.history import wave_sources
 from rollout.selectors import contract_rollout_status
 
-from . import exports, pdf
+from . import exports, pdf, services
 from .filters import DEFAULT_SORT, ContractFilter
 
 PAGE_SIZE = 25
@@ -88,6 +94,7 @@ def _list_page(
             headers=_sort_headers(params),
             pagination=govuk_pagination(page, params),
             download_query=query_string(params),
+            export_in_background=services.export_needs_job(rows=page.paginator.count),
         )
     return render(request, "contracts/contract_list.html", context, status=status)
 
@@ -112,6 +119,11 @@ def contract_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "lines": list(zip(contract.lines.all(), figures.lines, strict=True)),
             "price_history": selectors.price_history(contract),
             "rollout": contract_rollout_status(contract),
+            "lifecycle": contract_lifecycle(user=request.user, contract=contract),
+            "price_changes": price_changes_to_show(request.user),
+            "change_history": timeline(
+                [*contract_sources(contract), *wave_sources(contract_id=contract.pk)]
+            ),
         },
     )
 
@@ -123,24 +135,34 @@ def contract_summary_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     return pdf.summary_pdf_response(user=request.user, contract=contract)
 
 
-def _export(request: HttpRequest, respond: Callable[..., HttpResponse]) -> HttpResponse:
-    """The filtered list as a file made by `respond`, or the list page with its errors."""
+def _export(
+    request: HttpRequest, respond: Callable[..., HttpResponse], kind: DownloadKind
+) -> HttpResponse:
+    """The filtered list as a file made by `respond`, or the list page with its errors. A list
+    too large to make in a request becomes an export job: its progress page, then its file."""
     filterset = _filterset(request)
     if not filterset.is_valid():
         return _list_page(request, filterset, status=400)
-    return respond(user=request.user, contracts=filterset.qs, filters=filterset.canonical_params())
+    contracts, filters = filterset.qs, filterset.canonical_params()
+    rows = contracts.count()
+    if services.export_needs_job(rows=rows):
+        job = services.export_job_request(
+            user=request.user, kind=kind, filters=filters, rows_total=rows
+        )
+        return redirect("contracts:export-job", job_id=job.pk)
+    return respond(user=request.user, contracts=contracts, filters=filters)
 
 
 @login_required
 @require_GET
 def contract_export_csv(request: HttpRequest) -> HttpResponse:
-    return _export(request, exports.csv_response)
+    return _export(request, exports.csv_response, DownloadKind.CSV)
 
 
 @login_required
 @require_GET
 def contract_export_xlsx(request: HttpRequest) -> HttpResponse:
-    return _export(request, exports.xlsx_response)
+    return _export(request, exports.xlsx_response, DownloadKind.XLSX)
 
 
 @login_required

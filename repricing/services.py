@@ -46,9 +46,11 @@ from catalogue.selectors import scheme_for, service_list
 from catalogue.services import ServicePrice, service_prices_record
 from contracts.selectors import framework_seats_by_service
 from contracts.services import contract_lines_reprice
+from core.history import history_context, history_note
 from organisations.models import Organisation
 
 from .models import RepricingRequest, RepricingRun
+from .notices import price_changes_notify
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +95,8 @@ def repricing_request(
     request = RepricingRequest.objects.create(
         requested_at=requested_at or timezone.now(), reason=reason[:200], caused_by=caused_by
     )
+    # Every write that moves prices asks for a repricing: its cause is the change's reason.
+    history_note(reason=reason)
     transaction.on_commit(partial(repricing_publish_after_request, request_id=request.pk))
     return request
 
@@ -242,29 +246,42 @@ def framework_reprice(
             if wait > 0:
                 return RepricingResult(0, 0, 0, 0, deferred_for=wait)
         reason, caused_by = _reason(pending)
-
-        seats = framework_seats_by_service()
-        changed: list[ServicePrice] = []
-        for service in service_list(include_inactive=True):
-            new_seats = seats.get(service.pk, 0)
-            new_price = scheme_for(service).unit_price(new_seats)
-            if service.framework_seats != new_seats or service.current_unit_price != new_price:
-                changed.append(
-                    ServicePrice(service=service, framework_seats=new_seats, unit_price=new_price)
-                )
-        service_prices_record(changes=changed, at=at, reason=reason, caused_by=caused_by)
-        lines_updated = contract_lines_reprice()
-        if pending:
-            RepricingRequest.objects.filter(pk__in=[r.pk for r in pending]).update(processed_at=at)
-        result = RepricingResult(len(pending), len(changed), len(changed), lines_updated)
-        if result.wrote_anything:
-            RepricingRun.objects.create(
-                started_at=at,
-                finished_at=timezone.now(),
-                requests_processed=result.requests_processed,
-                snapshots_written=result.snapshots_written,
-                lines_updated=result.lines_updated,
-            )
+        with history_context(reason=reason):
+            result = _reprice(at=at, pending=pending, reason=reason, caused_by=caused_by)
     if result.wrote_anything:
         logger.info("framework repriced", extra={"result": result.__dict__})
+    return result
+
+
+def _reprice(
+    *,
+    at: dt.datetime,
+    pending: list[RepricingRequest],
+    reason: str,
+    caused_by: Organisation | None,
+) -> RepricingResult:
+    """The run itself, inside framework_reprice's transaction and history context."""
+    seats = framework_seats_by_service()
+    changed: list[ServicePrice] = []
+    for service in service_list(include_inactive=True):
+        new_seats = seats.get(service.pk, 0)
+        new_price = scheme_for(service).unit_price(new_seats)
+        if service.framework_seats != new_seats or service.current_unit_price != new_price:
+            changed.append(
+                ServicePrice(service=service, framework_seats=new_seats, unit_price=new_price)
+            )
+    price_changes_notify(changes=changed, reason=reason, at=at)  # before the prices move
+    service_prices_record(changes=changed, at=at, reason=reason, caused_by=caused_by)
+    lines_updated = contract_lines_reprice()
+    if pending:
+        RepricingRequest.objects.filter(pk__in=[r.pk for r in pending]).update(processed_at=at)
+    result = RepricingResult(len(pending), len(changed), len(changed), lines_updated)
+    if result.wrote_anything:
+        RepricingRun.objects.create(
+            started_at=at,
+            finished_at=timezone.now(),
+            requests_processed=result.requests_processed,
+            snapshots_written=result.snapshots_written,
+            lines_updated=result.lines_updated,
+        )
     return result

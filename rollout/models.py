@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import F, Q
 
+from core.history import track
+
 
 class WaveStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
@@ -32,6 +34,7 @@ class RolloutPlan(models.Model):
         return self.name
 
 
+@track(model_name="WaveHistory")
 class Wave(models.Model):
     """A batch of seats going live at one site or business unit."""
 

@@ -8,6 +8,7 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,10 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import permissions
 from core.forms import add_service_errors
+from core.pagination import govuk_pagination
 
 from . import charts, selectors, services
 from .forms import PlanFromTemplateForm, SaveAsTemplateForm, WaveForm
 from .models import Wave, WaveStatus
+
+PLANS_PAGE_SIZE = 20
 
 
 def _gantt_rows(summary: selectors.PlanSummary) -> list[charts.GanttRow]:
@@ -62,10 +66,10 @@ def _gantt_description(summary: selectors.PlanSummary, gantt: charts.Gantt | Non
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    summaries = [
-        selectors.plan_summary(p, today=today)
-        for p in selectors.plan_list(user=request.user, milestones=False)
-    ]
+    # A page at a time: Cabinet Office staff and procurement see every member's plans.
+    page = Paginator(selectors.plan_list(user=request.user, milestones=False), PLANS_PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
+    summaries = [selectors.plan_summary(p, today=today) for p in page.object_list]
     can_plan = (
         permissions.is_cio(request.user) or permissions.is_cabinet_office(request.user)
     ) and selectors.contracts_open_for_planning(user=request.user).exists()
@@ -74,6 +78,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "rollout/plan_list.html",
         {
             "summaries": summaries,
+            "page": page,
+            "pagination": govuk_pagination(page, {}),
             "today": today,
             "can_plan": can_plan,
             "sees_all": permissions.can_see_all_organisations_records(request.user),

@@ -176,6 +176,15 @@ class ContractLineFactory(factory.django.DjangoModelFactory):
     unit_price_at_signing = Decimal("100.00")
     current_unit_price = Decimal("100.00")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The contract's stored annual value follows its lines, as contracts.services keeps it.
+        from contracts.services import contract_annual_values_refresh
+
+        line = super()._create(model_class, *args, **kwargs)
+        contract_annual_values_refresh(contracts=Contract.objects.filter(pk=line.contract_id))
+        return line
+
 
 class SignUpApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:

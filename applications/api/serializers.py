@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from catalogue.models import Service
 from catalogue.pricing import MAX_SEATS, MAX_TERM_YEARS, MIN_TERM_YEARS
+from contracts.models import ContractKind
 from core.api import ChoiceField, SlugRelatedField
 from organisations.models import Organisation, OrganisationKind
 from organisations.selectors import scope_organisations
@@ -30,6 +31,7 @@ class ApplicationOutputSerializer(serializers.Serializer):
         source="organisation.slug", read_only=True, help_text="Organisation slug."
     )
     status = serializers.ChoiceField(choices=ApplicationStatus.choices, read_only=True)
+    contract_kind = serializers.ChoiceField(choices=ContractKind.choices, read_only=True)
     lines = ApplicationLineOutputSerializer(many=True, read_only=True)
     term_years = serializers.IntegerField(read_only=True)
     requested_start = serializers.DateField(read_only=True)
@@ -113,6 +115,14 @@ class ApplicationCreateInputSerializer(serializers.Serializer):
         required=False, help_text="Your own organisation's slug (the default)."
     )
     new_organisation = NewOrganisationInputSerializer(required=False)
+    contract_kind = ChoiceField(
+        choices=ContractKind.choices,
+        required=False,
+        default=ContractKind.PLATFORM,
+        help_text="`platform` (joining Flex, the default) or `integration`: a separate "
+        "integration call-off covering integration services only. A member that already has "
+        "a platform contract changes it (`POST /api/v1/contracts/{reference}/changes/`).",
+    )
     lines = serializers.ListField(
         child=ApplicationLineInputSerializer(),
         allow_empty=False,
@@ -151,6 +161,16 @@ class ApplicationCreateInputSerializer(serializers.Serializer):
 class ApplicationWithdrawInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=MAX_REASON_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class ApplicationApproveInputSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=MAX_REASON_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The approver's decision note (optional), kept in the audit trail.",
     )
 
 

@@ -1,8 +1,34 @@
 from django.urls import path
 
-from . import views
+from . import changes, views
 
 urlpatterns = [
+    path(
+        "contracts/<reference:reference>/changes/",
+        changes.ContractChangeCreateApi.as_view(),
+        name="api-contract-changes",
+    ),
+    path("change-requests/", changes.ChangeRequestListApi.as_view(), name="api-change-list"),
+    path(
+        "change-requests/<reference:reference>/",
+        changes.ChangeRequestDetailApi.as_view(),
+        name="api-change-detail",
+    ),
+    path(
+        "change-requests/<reference:reference>/approve/",
+        changes.ChangeRequestApproveApi.as_view(),
+        name="api-change-approve",
+    ),
+    path(
+        "change-requests/<reference:reference>/reject/",
+        changes.ChangeRequestRejectApi.as_view(),
+        name="api-change-reject",
+    ),
+    path(
+        "change-requests/<reference:reference>/withdraw/",
+        changes.ChangeRequestWithdrawApi.as_view(),
+        name="api-change-withdraw",
+    ),
     path("applications/", views.ApplicationListCreateApi.as_view(), name="api-application-list"),
     path(
         "applications/<reference:reference>/",

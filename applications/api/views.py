@@ -21,6 +21,7 @@ from .. import selectors, services
 from ..filters import ApplicationFilter
 from ..models import SignUpApplication
 from .serializers import (
+    ApplicationApproveInputSerializer,
     ApplicationCreateInputSerializer,
     ApplicationDetailOutputSerializer,
     ApplicationOutputSerializer,
@@ -96,6 +97,7 @@ class ApplicationListCreateApi(generics.ListCreateAPIView):
             requested_start=data["requested_start"],
             current_cost_per_seat=data.get("current_cost_per_seat"),
             confirm_unusual_seats=data["confirm_unusual_seats"],
+            contract_kind=data["contract_kind"],
             new_organisation=services.NewOrganisationInput(
                 name=new["name"],
                 kind=new["kind"],
@@ -189,14 +191,19 @@ class ApplicationWithdrawApi(_ApplicationActionApi):
 @extend_schema(tags=["applications"])
 @extend_schema_view(
     post=extend_schema(
-        request=None,
+        request=ApplicationApproveInputSerializer,
         responses=ACTION_RESPONSES,
-        summary="Approve (a Cabinet Office approver from another organisation)",
+        summary="Approve, with an optional note (a Cabinet Office approver from another "
+        "organisation)",
     )
 )
 class ApplicationApproveApi(_ApplicationActionApi):
+    input_serializer = ApplicationApproveInputSerializer
+    may = staticmethod(permissions.can_decide_application)
+    refused = "You cannot decide this application."
+
     def act(self, application: SignUpApplication, actor: User, data: dict) -> None:
-        services.application_approve(application=application, actor=actor)
+        services.application_approve(application=application, actor=actor, note=data["note"])
 
 
 @extend_schema(tags=["applications"])

@@ -11,15 +11,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import permissions
+from contracts import selectors as contract_selectors
+from core.errors import Conflict
 from core.forms import add_service_errors
 from core.pagination import govuk_pagination
 
 from .. import selectors, services
-from ..forms import QueueFilterForm, RejectForm, WithdrawForm
-from ..models import ApplicationStatus, SignUpApplication
+from ..forms import ApproveForm, QueueFilterForm, RejectForm, WithdrawForm
+from ..models import ApplicationStatus, ChangeRequest, SignUpApplication
+
+Subject = SignUpApplication | ChangeRequest
 
 QUEUE_PAGE_SIZE = 25
 
@@ -28,7 +33,8 @@ QUEUE_PAGE_SIZE = 25
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if permissions.is_approver(user):
+    # Procurement officers read the same queue, with nothing to decide.
+    if permissions.is_approver(user) or permissions.is_procurement(user):
         return _approver_queue(request)
     if not permissions.is_cio(user):
         raise PermissionDenied("Only CIOs and Cabinet Office approvers work with applications.")
@@ -41,38 +47,37 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "open_application": next(
                 (a for a in applications if a.status in selectors.OPEN_STATUSES), None
             ),
+            "platform": contract_selectors.organisation_platform_contract(
+                organisation_id=user.organisation_id
+            ),
+            "change_requests": list(selectors.change_request_list(user=user)),
         },
     )
 
 
 def _approver_queue(request: HttpRequest) -> HttpResponse:
+    """Sign-ups and change requests in one queue, oldest first, filtered by status and type."""
     form = QueueFilterForm(request.GET or None)
-    status = ApplicationStatus.SUBMITTED.value
-    if form.is_bound and form.is_valid() and form.cleaned_data["status"]:
-        status = form.cleaned_data["status"]
+    status, kind = ApplicationStatus.SUBMITTED.value, selectors.RequestType.ALL.value
+    if form.is_bound and form.is_valid():
+        status = form.cleaned_data["status"] or status
+        kind = form.cleaned_data["type"]
     elif not form.is_bound:
         form = QueueFilterForm(initial={"status": status})
     page = Paginator(
-        selectors.application_list(user=request.user, status=status), QUEUE_PAGE_SIZE
+        selectors.queue_keys(user=request.user, status=status, kind=kind), QUEUE_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    rows = [
-        (
-            application,
-            selectors.age_in_days(application),
-            max((line.seats for line in application.lines.all()), default=0),
-        )
-        for application in page
-    ]
     return render(
         request,
         "applications/application_queue.html",
         {
             "form": form,
             "status": ApplicationStatus(status),
+            "kind": selectors.RequestType(kind),
             "page": page,
-            "rows": rows,
+            "rows": selectors.queue_rows(list(page), user=request.user),
             "lead_time": selectors.onboarding_lead_time_summary(),
-            "pagination": govuk_pagination(page, {"status": status}),
+            "pagination": govuk_pagination(page, {"status": status, "type": kind}),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
@@ -107,9 +112,7 @@ def _render_detail(request: HttpRequest, application: SignUpApplication) -> Http
         "impact": selectors.application_pricing_impact(application)
         if application.status in selectors.OPEN_STATUSES
         else None,
-        "next_application": selectors.application_next_to_decide(user=user, after=application)
-        if deciding
-        else None,
+        **next_item_context(user, application),
         "age_in_days": selectors.age_in_days(application),
     }
     return render(request, "applications/application_detail.html", context)
@@ -124,60 +127,90 @@ def application_confirmation(request: HttpRequest, reference: str) -> HttpRespon
     return render(request, "applications/confirmation.html", {"application": application})
 
 
-def _transition(
+def next_item_context(user, subject: Subject) -> dict:
+    """The next sign-up or change request an approver may decide, for "Next" on a page."""
+    item = selectors.next_to_decide(user=user, after=subject)
+    if item is None:
+        return {"next_item": None}
+    return {"next_item": item, "next_item_url": _detail_url(item), "next_item_noun": _noun(item)}
+
+
+def _detail_url(subject: SignUpApplication | ChangeRequest) -> str:
+    if isinstance(subject, ChangeRequest):
+        return reverse("applications:change-detail", args=[subject.reference])
+    return reverse("applications:application-detail", args=[subject.reference])
+
+
+def _noun(subject: SignUpApplication | ChangeRequest) -> str:
+    return "change request" if isinstance(subject, ChangeRequest) else "application"
+
+
+def transition(
     request: HttpRequest,
-    application: SignUpApplication,
-    act: Callable[[SignUpApplication], SignUpApplication],
+    subject: Subject,
+    act: Callable[[Subject], object],
     success: str,
     *,
     failure_template: str | None = None,
     form=None,
+    extra: dict | None = None,
 ) -> HttpResponse:
-    """Run a service for a page; a refusal is shown on the page it came from, and nothing
-    has changed."""
-    reference = application.reference
+    """Run a service for a page (an application's or a change request's move); a refusal
+    is shown on the page it came from, and nothing has changed."""
     try:
-        application = act(application)
-    except services.TransitionNotAllowed as exc:
+        act(subject)
+    except Conflict as exc:
         messages.error(request, str(exc))
-        return redirect("applications:application-detail", reference=reference)
+        return redirect(_detail_url(subject))
     except ValidationError as exc:
         if form is not None and failure_template is not None:
             add_service_errors(form, exc)
             return render(
-                request,
-                failure_template,
-                {"application": application, "form": form},
-                status=400,
+                request, failure_template, _reason_context(subject, form, extra), status=400
             )
         raise
-    messages.success(request, success.format(reference=reference))
-    return redirect("applications:application-detail", reference=reference)
+    messages.success(request, success.format(reference=subject.reference))
+    return redirect(_detail_url(subject))
 
 
-def _reason_page(
+def _reason_context(subject: Subject, form, extra: dict | None) -> dict:
+    return {
+        "subject": subject,
+        "application": subject,
+        "noun": _noun(subject),
+        "back_url": _detail_url(subject),
+        "form": form,
+        **(extra or {}),
+    }
+
+
+def reason_page(
     request: HttpRequest,
-    application: SignUpApplication,
-    form_class: type[WithdrawForm | RejectForm],
+    subject: Subject,
+    form_class: type[WithdrawForm | RejectForm | ApproveForm],
     template: str,
-    act: Callable[[SignUpApplication, str], SignUpApplication],
+    act: Callable[[Subject, str], object],
     success: str,
+    *,
+    extra: dict | None = None,
 ) -> HttpResponse:
-    """A page asking for a reason, then making the transition with it."""
-    form = form_class(request.POST or None)
+    """A page asking for a reason (or an approver's note), then making the move with it."""
+    form = form_class(request.POST if request.method == "POST" else None, noun=_noun(subject))
     if request.method == "POST" and form.is_valid():
-        return _transition(
+        field = "note" if "note" in form.fields else "reason"
+        return transition(
             request,
-            application,
-            lambda a: act(a, form.cleaned_data["reason"]),
+            subject,
+            lambda s: act(s, form.cleaned_data[field]),
             success,
             failure_template=template,
             form=form,
+            extra=extra,
         )
     return render(
         request,
         template,
-        {"application": application, "form": form},
+        _reason_context(subject, form, extra),
         status=400 if form.errors else 200,
     )
 
@@ -189,7 +222,7 @@ def _for_action(request: HttpRequest, reference: str) -> SignUpApplication:
 @login_required
 @require_POST
 def application_submit(request: HttpRequest, reference: str) -> HttpResponse:
-    return _transition(
+    return transition(
         request,
         _for_action(request, reference),
         lambda a: services.application_submit(application=a, actor=request.user),
@@ -203,7 +236,7 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     application = _for_action(request, reference)
     if not permissions.can_edit_application(request.user, application):
         raise PermissionDenied("Only the applying organisation's CIO can withdraw its application.")
-    return _reason_page(
+    return reason_page(
         request,
         application,
         WithdrawForm,
@@ -216,14 +249,32 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_approve(request: HttpRequest, reference: str) -> HttpResponse:
-    return _transition(
+    """Approval goes through a confirmation page showing what it does to every member's
+    price, with an optional note for the audit trail and the applicant."""
+    application = selectors.application_get(user=request.user, reference=reference)
+    if not permissions.can_decide_application(request.user, application):
+        raise PermissionDenied("You cannot decide this application.")
+    if application.status != ApplicationStatus.SUBMITTED:
+        messages.error(
+            request,
+            f"Application {reference} is {application.get_status_display().lower()}, "
+            "so it cannot be approved.",
+        )
+        return redirect("applications:application-detail", reference=reference)
+    return reason_page(
         request,
-        _for_action(request, reference),
-        lambda a: services.application_approve(application=a, actor=request.user),
+        application,
+        ApproveForm,
+        "applications/approve.html",
+        lambda a, note: services.application_approve(application=a, actor=request.user, note=note),
         "Application {reference} approved. The contract is created and every member's "
         "price is being recalculated.",
+        extra={
+            "impact": selectors.application_pricing_impact(application),
+            "lines": list(application.lines.all()),
+        },
     )
 
 
@@ -240,7 +291,7 @@ def application_reject(request: HttpRequest, reference: str) -> HttpResponse:
             "so it cannot be rejected.",
         )
         return redirect("applications:application-detail", reference=reference)
-    return _reason_page(
+    return reason_page(
         request,
         application,
         RejectForm,

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from catalogue.models import Service
+from catalogue.models import Category, Service
 from catalogue.selectors import quote_for, service_list
+from contracts import selectors as contract_selectors
+from contracts.models import ContractKind
 from core.forms import service_error_items
 from organisations.models import Organisation, OrganisationKind
 from organisations.selectors import scope_organisations
@@ -50,6 +52,7 @@ from ..journey import (
 # Where an error found on submit is put right.
 FIELD_STEPS = {
     "lines": "journey-services",
+    "contract_kind": "application-start",
     "term_years": "journey-term",
     "requested_start": "journey-start-date",
     "current_cost_per_seat": "journey-current-cost",
@@ -82,8 +85,31 @@ def application_start(request: HttpRequest) -> HttpResponse:
     from_quote = is_quote_query(request.GET)
     if from_quote:
         answers = answers_from_quote(request.GET, list(service_list()))
-    if answers is None:
-        answers = JourneyAnswers()
+    integration = request.GET.get("kind") == ContractKind.INTEGRATION
+    if answers is None or (integration and answers.contract_kind != ContractKind.INTEGRATION):
+        answers = JourneyAnswers(
+            contract_kind=ContractKind.INTEGRATION if integration else "platform"
+        )
+    # A member's CIO applying for a new organisation (formed by a merger, say).
+    if request.GET.get("for") == "new" and answers.organisation != "new":
+        answers = JourneyAnswers(organisation="new")
+    platform = contract_selectors.organisation_platform_contract(organisation_id=organisation.pk)
+    if (
+        platform is not None
+        and answers.contract_kind != ContractKind.INTEGRATION
+        and answers.organisation != "new"
+    ):
+        # A member changes its contract, or asks for a separate integration call-off: it
+        # cannot sign a second platform contract by applying again.
+        return render(
+            request,
+            "applications/journey/member.html",
+            {
+                "organisation": organisation,
+                "platform": platform,
+                "open_application": open_application,
+            },
+        )
     answers_save(request.session, answers)
     return render(
         request,
@@ -93,7 +119,8 @@ def application_start(request: HttpRequest) -> HttpResponse:
             "open_application": open_application,
             "from_quote": from_quote and bool(answers.seats),
             "next_url": _url(answers.first_unanswered() or CHECK),
-            "in_progress": answers != JourneyAnswers(),
+            "in_progress": answers != JourneyAnswers(contract_kind=answers.contract_kind),
+            "integration": answers.contract_kind == ContractKind.INTEGRATION,
         },
     )
 
@@ -191,7 +218,9 @@ def new_organisation_step(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def services_step(request: HttpRequest) -> HttpResponse:
-    offered = list(service_list())
+    answers = answers_load(request.session)
+    integration = answers is not None and answers.contract_kind == ContractKind.INTEGRATION
+    offered = [s for s in service_list() if not integration or s.category == Category.INTEGRATION]
 
     def save(answers: JourneyAnswers, form: ServicesForm) -> None:
         answers.seats = form.seats()
@@ -352,6 +381,7 @@ def _submit(
             requested_start=answers.requested_start_date,
             current_cost_per_seat=answers.current_cost,
             confirm_unusual_seats=confirm_unusual_seats,
+            contract_kind=answers.contract_kind,
             new_organisation=services.NewOrganisationInput(
                 name=new["name"],
                 kind=new["kind"],

@@ -20,6 +20,14 @@ register.filter("signed_money", formatting.signed_money)
 register.filter("seats", formatting.seats)
 register.filter("number", formatting.seats)
 register.filter("percent", formatting.percent)
+register.filter("signed_seats", formatting.signed_seats)
+# Times as GOV.UK writes them: `{{ at|govuk_time }}` → "7:53am", `{{ at|govuk_datetime }}` →
+# "1 December 2026, 7:53am", `{{ at|govuk_datetime:"short" }}` → "1 Dec 2026, 7:53am".
+register.filter("govuk_time", formatting.time_of_day)
+register.filter("govuk_datetime", formatting.date_time)
+# `{{ saving_percent|compared_with }}` → "23.5% less than you pay today", or for a cost 17 times
+# as high "about 17 times what you pay today"; `|compared_with:"it paid before"` for a contract.
+register.filter("compared_with", formatting.compared_with)
 
 # GOV.UK tag colours of every status a page shows as a tag: applications, contracts and
 # rollout waves (whose colours match the rollout timeline's bars). No two kinds share a value.
@@ -38,6 +46,11 @@ STATUS_TAG_CLASS = {
     "in_progress": "govuk-tag--blue",
     "done": "govuk-tag--green",
     "blocked": "govuk-tag--red",
+    # notifications (the outbox)
+    "queued": "govuk-tag--grey",
+    "sending": "govuk-tag--light-blue",
+    "sent": "govuk-tag--green",
+    "failed": "govuk-tag--red",
 }
 
 

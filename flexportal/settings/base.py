@@ -40,11 +40,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "axes",
+    # The change history (core/history.py): PostgreSQL triggers, none on SQLite.
+    "pgtrigger",
+    "pghistory",
     # The portal's apps, from the bottom layer up (docs/architecture.md): each imports only
     # the ones listed before it. `departments` keeps only the migrations of the app that held
     # organisations and applications before they moved.
     "core",
     "accounts",
+    "notifications",
     "organisations",
     "catalogue",
     "contracts",
@@ -53,11 +57,16 @@ INSTALLED_APPS = [
     "rollout",
     "procurement",
     "framework",
+    "audit",
+    "opendata",
+    "pages",
     "demo",
     "departments",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id (core/logging.py).
+    "core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,7 +82,12 @@ MIDDLEWARE = [
     "core.headers.PermissionsPolicyMiddleware",
     "core.headers.PrivateResponsesMiddleware",
     "core.logging.RequestLogMiddleware",
+    # Who made each change, for the change history (core/history.py); after authentication.
+    "core.history.HistoryMiddleware",
 ]
+# Each change is stamped with the moment its statement ran, not the start of its transaction,
+# so the changes of one long transaction (a repricing) keep their order in the audit.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 ROOT_URLCONF = "flexportal.urls"
 WSGI_APPLICATION = "flexportal.wsgi.application"
@@ -140,6 +154,10 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded and generated files (export jobs' files). Never served from MEDIA_URL: each is
+# downloaded through a view that checks who asks. Web and worker processes must share it.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -154,9 +172,21 @@ EMAIL_BACKEND = env.str(
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="flex-portal@cabinetoffice.gov.uk"
 )
-# Decision emails are sent after the decision commits, in the approver's request: a mail server
-# that stops answering delays that page by at most this many seconds.
-EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
+
+# GOV.UK Notify (notifications/): every email goes through the outbox and a Celery task, never
+# inside a request. NOTIFY_BACKEND is `notify` (the API at NOTIFY_BASE_URL with NOTIFY_API_KEY)
+# or `console` (printed; the default of `make run` without a key, and of the tests). Each
+# template's id is NOTIFY_TEMPLATE_<KEY> (notifications.models.TemplateKey), e.g.
+# NOTIFY_TEMPLATE_APPLICATION_RECEIVED.
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_BACKEND = env.str("NOTIFY_BACKEND", default="notify")
+NOTIFY_TIMEOUT = env.float("NOTIFY_TIMEOUT", default=10.0)
+NOTIFY_TEMPLATES = {
+    name.removeprefix("NOTIFY_TEMPLATE_").lower(): value
+    for name, value in env.ENVIRON.items()
+    if name.startswith("NOTIFY_TEMPLATE_")
+}
 
 # API tokens (django-rest-knox, accounts/authentication.py): stored as digests, expiring, one per
 # sign-in, revoked by DELETE /api/v1/auth/token/ and by a password change or deactivation.
@@ -216,6 +246,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status"; name each choice set so the schema is unambiguous.
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "applications.models.ApplicationStatus",
+        "ChangeStatusEnum": "applications.models.ChangeStatus",
         "WaveStatusEnum": "rollout.models.WaveStatus",
         "ContractStatusEnum": "contracts.models.ContractStatus",
         "ContractKindEnum": "contracts.models.ContractKind",
@@ -261,6 +292,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # few runs (repricing/services.py explains the bound).
 CELERY_REPRICING_COALESCE_SECONDS = env.float("REPRICING_COALESCE_SECONDS", default=2.0)
 CELERY_TIMEZONE = TIME_ZONE
+# The worker's own log lines, with the id of the request that published each task
+# (core/logging.py adds the filter to the worker's handlers).
+CELERY_WORKER_LOG_FORMAT = (
+    "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(message)s"
+)
+CELERY_WORKER_TASK_LOG_FORMAT = (
+    "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s]"
+    " %(task_name)s[%(task_id)s]: %(message)s"
+)
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-repricing": {
         "task": "repricing.tasks.sweep_pending_repricing",
@@ -273,7 +313,42 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.end_due_contracts",
         "schedule": env.float("CONTRACT_EXPIRY_SECONDS", default=3600.0),
     },
+    # Sends notifications whose task was lost or whose Notify call failed
+    # (notifications/services.py); each is sent once however often this runs.
+    "send-due-notifications": {
+        "task": "notifications.tasks.send_due_notifications",
+        "schedule": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=60.0),
+    },
+    # Tells CIOs of contracts ending within six months, once a contract (contracts/notices.py).
+    "notify-contracts-ending": {
+        "task": "contracts.tasks.notify_contracts_ending",
+        "schedule": env.float("CONTRACT_ENDING_NOTICE_SECONDS", default=6 * 3600.0),
+    },
+    # Resends export jobs whose message was lost and deletes expired export files
+    # (procurement/services.py).
+    "sweep-export-jobs": {
+        "task": "procurement.tasks.sweep_export_jobs",
+        "schedule": env.float("EXPORT_SWEEP_SECONDS", default=300.0),
+    },
 }
+
+# Contract lists of more than this many contracts are made by a Celery worker, with progress
+# on a page, rather than inside the web request (procurement/services.py).
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
+# A finished export file is kept this long, then deleted by the sweep.
+EXPORT_FILE_TTL_HOURS = env.int("EXPORT_FILE_TTL_HOURS", default=24)
+# A job still queued this long after it was asked for has its task sent again.
+EXPORT_REQUEUE_SECONDS = env.int("EXPORT_REQUEUE_SECONDS", default=120)
+
+# Open contracting data (opendata/): each contract's OCDS ocid is this prefix and its reference.
+# The prefix is the publisher's, registered with the Open Contracting Partnership
+# ("ocds-" and six characters); the default marks data not yet registered.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-xxxxxx-flex-")
+OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default="Cabinet Office")
+OCDS_SUPPLIER_NAME = env.str("OCDS_SUPPLIER_NAME", default="Flex managed desktop service")
+# Releases a page of the package holds, and how often one address may ask without signing in.
+OCDS_PAGE_SIZE = env.int("OCDS_PAGE_SIZE", default=500)
+OCDS_ANON_RATE = env.str("OCDS_ANON_RATE", default="60/min")
 
 
 # Cached catalogue responses (catalogue/caching.py): in Redis when CACHE_URL names one (a
@@ -324,11 +399,19 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    # Every line carries the id of its request or Celery task (core/logging.py).
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Our request log replaces Django's own per-request lines.
@@ -339,6 +422,20 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Errors to Sentry only when SENTRY_DSN is set; without it the SDK is never initialised. No
+# personal data is sent (no cookies, users or request bodies).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -18,3 +18,10 @@ if _visibility := env.int("WORKER_TEST_VISIBILITY_TIMEOUT", default=0):
         "unacked_restore_throttle": 1,
         "unacked_mutex_expire": _visibility,
     }
+
+# A test that sends notifications through the worker (tests/notifications/test_worker.py)
+# points it at that test's fake Notify on loopback; otherwise they are printed.
+if _notify_url := env.str("WORKER_TEST_NOTIFY_BASE_URL", default=""):
+    NOTIFY_BACKEND = "notify"
+    NOTIFY_BASE_URL = _notify_url
+    NOTIFY_API_KEY = env.str("WORKER_TEST_NOTIFY_API_KEY")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 # The exports come before `<reference>/` so that they are never read as a reference.
 urlpatterns = [
@@ -12,6 +12,12 @@ urlpatterns = [
         "contracts/export.xlsx",
         views.ContractExportXlsxApi.as_view(),
         name="api-contract-export-xlsx",
+    ),
+    path("exports/<uuid:job_id>/", exports.ExportJobApi.as_view(), name="api-export-job"),
+    path(
+        "exports/<uuid:job_id>/file",
+        exports.ExportJobFileApi.as_view(),
+        name="api-export-job-file",
     ),
     path(
         "contracts/<reference:reference>/",

@@ -16,10 +16,11 @@ from rest_framework.views import APIView
 from accounts import permissions
 from applications import lifecycle
 from contracts import selectors
+from contracts.models import DownloadKind
 from core.api import get_for_write
 from core.api.filters import FilterBackend
 
-from .. import exports, pdf
+from .. import exports, pdf, services
 from ..filters import ContractFilter
 from .serializers import (
     ContractDetailOutputSerializer,
@@ -29,6 +30,11 @@ from .serializers import (
 
 BAD_FILTERS = OpenApiResponse(description='A filter value is not valid: `{"field": ["message"]}`.')
 NOT_FOUND = OpenApiResponse(description="No such contract, or one the caller may not see.")
+EXPORT_ACCEPTED = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="More contracts than EXPORT_SYNC_MAX_ROWS: the file is made in the background. "
+    "The body is the export job (as GET /api/v1/exports/{id}/), its address in `Location`.",
+)
 BAD_INPUT = OpenApiResponse(description='The input is not valid: `{"field": ["message"]}`.')
 
 
@@ -142,12 +148,21 @@ class ContractExportApi(ContractFilterMixin, generics.GenericAPIView):
     content_negotiation_class = JsonErrorsNegotiation
     pagination_class = None
     respond: Callable[..., HttpResponse]
+    kind: DownloadKind
 
     def get(self, request: Request) -> HttpResponse:
+        # Imported here: the export jobs API module builds on this one.
+        from .exports import export_job_accepted
+
         filterset = self.valid_filterset()
-        return self.respond(
-            user=request.user, contracts=filterset.qs, filters=filterset.canonical_params()
-        )
+        contracts, filters = filterset.qs, filterset.canonical_params()
+        rows = contracts.count()
+        if services.export_needs_job(rows=rows):
+            job = services.export_job_request(
+                user=request.user, kind=self.kind, filters=filters, rows_total=rows
+            )
+            return export_job_accepted(request, job)
+        return self.respond(user=request.user, contracts=contracts, filters=filters)
 
 
 @extend_schema(tags=["contracts"])
@@ -160,12 +175,14 @@ class ContractExportApi(ContractFilterMixin, generics.GenericAPIView):
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="UTF-8 CSV with a header row."
             ),
+            202: EXPORT_ACCEPTED,
             400: BAD_FILTERS,
         },
     )
 )
 class ContractExportCsvApi(ContractExportApi):
     respond = staticmethod(exports.csv_response)
+    kind = DownloadKind.CSV
 
 
 @extend_schema(tags=["contracts"])
@@ -178,9 +195,11 @@ class ContractExportCsvApi(ContractExportApi):
             (200, exports.XLSX_CONTENT_TYPE): OpenApiResponse(
                 OpenApiTypes.BINARY, description="One sheet, one row per contract."
             ),
+            202: EXPORT_ACCEPTED,
             400: BAD_FILTERS,
         },
     )
 )
 class ContractExportXlsxApi(ContractExportApi):
     respond = staticmethod(exports.xlsx_response)
+    kind = DownloadKind.XLSX

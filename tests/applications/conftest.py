@@ -10,7 +10,14 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from applications.models import ApplicationEvent, ApplicationLine, SignUpApplication
+from applications.models import (
+    ApplicationEvent,
+    ApplicationLine,
+    ChangeRequest,
+    ChangeRequestEvent,
+    ChangeRequestLine,
+    SignUpApplication,
+)
 from catalogue.models import Service
 from contracts.models import Contract, ContractEvent, ContractLine
 from organisations.models import Organisation
@@ -40,6 +47,23 @@ def world(frozen_now, demo):
         "procurement": User.objects.get(username="procurement"),
         "admin": User.objects.get(username="admin"),
     }
+
+
+@pytest.fixture
+def cio_newcomer(world):
+    """The CIO of a prospective body with no contract, which may still apply for a full
+    platform contract (DIUS and ONS, members on one, change theirs instead). DIUS's size,
+    1,000 staff and 1,000 desktops, so figures worked for DIUS's seats hold for it."""
+    from tests import factories
+
+    organisation = factories.OrganisationFactory(
+        slug="dds",
+        name="Department for Digital Services",
+        short_name="DDS",
+        staff=1000,
+        desktops=1000,
+    )
+    return factories.CIOFactory(username="cio-dds", organisation=organisation)
 
 
 @pytest.fixture
@@ -74,6 +98,14 @@ def database_state() -> dict:
         "contract_lines": list(
             ContractLine.objects.order_by("pk").values_list("current_unit_price", flat=True)
         ),
+        "change_requests": list(
+            ChangeRequest.objects.order_by("pk").values_list(
+                "reference", "status", "decided_at", "reason"
+            )
+        ),
+        "change_lines": ChangeRequestLine.objects.count(),
+        "change_events": ChangeRequestEvent.objects.count(),
+        "contract_seats": list(ContractLine.objects.order_by("pk").values_list("service", "seats")),
         "repricing_requests": RepricingRequest.objects.count(),
         "prices": list(
             Service.objects.order_by("pk").values_list("framework_seats", "current_unit_price")

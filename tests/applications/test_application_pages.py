@@ -7,12 +7,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from applications.models import ApplicationStatus, SignUpApplication
 from contracts.models import ContractLine
+from notifications.models import Notification
 from tests import factories
 
 from .conftest import database_state
@@ -44,17 +44,24 @@ def _submitted(name: str, *, days_ago: int, seats: int = 500) -> SignUpApplicati
 
 
 def test_the_queue_lists_submitted_applications_oldest_first_with_their_age(client, world):
-    newer = _submitted("Newer Board", days_ago=3)
+    # Two days old: newer than ONS's demo change request CHG-2026-0001 (three days old), which
+    # the queue lists with the sign-ups.
+    newer = _submitted("Newer Board", days_ago=2)
     older = _submitted("Older Office", days_ago=40, seats=1200)
     client.force_login(world["approver"])
 
     response = client.get(LIST)
 
     body = response.content.decode()
-    assert "<title>Sign-up applications: submitted" in body
+    assert "<title>Applications and changes: submitted" in body
     rows = [
-        body.index(f'id="application-{a.reference}"')
-        for a in (older, world["agency_application"], newer)
+        body.index(row_id)
+        for row_id in (
+            f'id="application-{older.reference}"',
+            'id="application-FLEX-2026-0001"',
+            'id="change-CHG-2026-0001"',
+            f'id="application-{newer.reference}"',
+        )
     ]
     assert rows == sorted(rows)
     older_row = body[rows[0] : body.index("</tr>", rows[0])]
@@ -63,7 +70,11 @@ def test_the_queue_lists_submitted_applications_oldest_first_with_their_age(clie
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">1,200</td>' in older_row
     agency_row = body[rows[1] : body.index("</tr>", rows[1])]
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">12</td>' in agency_row
-    assert "3 submitted applications, oldest first" in body
+    change_row = body[rows[2] : body.index("</tr>", rows[2])]
+    assert "Office for National Statistics" in change_row
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">3</td>' in change_row
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">+600</td>' in change_row
+    assert "4 submitted requests, oldest first" in body
     assert 'id="onboarding-lead-time"' in body
     assert "No applications decided yet" in body
 
@@ -93,13 +104,15 @@ def test_queue_queries_stay_constant_as_applications_grow(client, world, django_
     client.force_login(world["approver"])
     client.get(LIST)  # warm the session
     # session; user with their organisation (accounts.backends); user's groups; count of the
-    # page; the page's applications with organisation and decider; their lines with
-    # services; the lead-time figures.
-    with django_assert_num_queries(7):
+    # page; the page's keys (sign-ups and change requests together); the page's applications
+    # with organisation and decider; their lines with services; the page's change requests
+    # (the demo's CHG-2026-0001) with organisation, contract and decider; their lines with
+    # services; the lead-time figures. Growing both kinds: test_change_query_counts.py.
+    with django_assert_num_queries(10):
         client.get(LIST)
     for n in range(6):
         _submitted(f"Queue body {n}", days_ago=n)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         client.get(LIST)
 
 
@@ -119,19 +132,29 @@ def test_a_cio_sees_only_their_own_applications_with_status_tags(client, world):
     assert "Department for Innovation" not in body
 
 
-def test_a_cio_without_an_open_application_can_start_one(client, world):
-    client.force_login(world["cio_dius"])
+def test_a_cio_without_an_open_application_can_start_one(client, cio_newcomer):
+    client.force_login(cio_newcomer)
     response = client.get(LIST)
     assertContains(response, f'href="{reverse("applications:application-start")}"')
     assertContains(response, "has not applied to join Flex yet")
+
+
+def test_a_member_on_a_platform_contract_is_offered_a_change_not_a_new_application(client, world):
+    client.force_login(world["cio_dius"])
+    response = client.get(LIST)
+    assertNotContains(response, f'href="{reverse("applications:application-start")}"')
+    assertNotContains(response, "has not applied to join Flex yet")
+    assertContains(response, 'href="/contracts/CON-2026-0004/change/"')
+    assertContains(response, f'href="{reverse("applications:application-start")}?kind=integration"')
 
 
 def test_cio_list_queries_stay_constant(client, world, django_assert_num_queries):
     client.force_login(world["cio_agency"])
     client.get(LIST)
     # session; user with their organisation (accounts.backends); groups; applications with
-    # organisation and decider; lines with services
-    with django_assert_num_queries(5):
+    # organisation and decider; lines with services; the organisation's platform contract
+    # (none: it is not a member yet); its change requests (none)
+    with django_assert_num_queries(7):
         client.get(LIST)
     organisation = world["cio_agency"].organisation
     for _ in range(4):
@@ -141,14 +164,16 @@ def test_cio_list_queries_stay_constant(client, world, django_assert_num_queries
             submitted_at=world["agency_application"].submitted_at,
         )
         factories.ApplicationLineFactory(application=application)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         client.get(LIST)
 
 
-def test_procurement_officers_have_no_application_pages(client, world):
+def test_procurement_officers_read_the_queue_and_applications_and_decide_none(client, world):
     client.force_login(world["procurement"])
-    assert client.get(LIST).status_code == 403
-    assert client.get(_detail("FLEX-2026-0001")).status_code == 404
+    assert client.get(LIST).status_code == 200
+    body = client.get(_detail("FLEX-2026-0001")).content.decode()
+    assert "FLEX-2026-0001" in body
+    assert "Approve" not in body
 
 
 # --- one application ----------------------------------------------------------------------
@@ -236,21 +261,34 @@ def test_approving_from_the_page_then_going_to_the_next_application(
 ):
     following = _submitted("Next Department", days_ago=2)
     client.force_login(world["approver"])
+    url = reverse("applications:application-approve", args=["FLEX-2026-0001"])
+
+    # Approving asks first, showing what approval does to every member's price.
+    confirmation = client.get(url).content.decode()
+    assert "Approve this application?" in confirmation
+    assert 'id="pricing-impact"' in confirmation and 'id="confirm-approval"' in confirmation
+    assert SignUpApplication.objects.get(reference="FLEX-2026-0001").status == "submitted"
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("applications:application-approve", args=["FLEX-2026-0001"]))
+        response = client.post(url, {"note": ""})
 
     assert response["Location"] == _detail("FLEX-2026-0001")
     page = client.get(response["Location"]).content.decode()
     assert "Application FLEX-2026-0001 approved." in page
     assert '<strong class="govuk-tag govuk-tag--green">Approved</strong>' in page
-    assert f'href="{_detail(following.reference)}" id="next-application"' in page
+    # Next is the oldest request still waiting: ONS's change request, sent three days ago,
+    # before the application sent two days ago.
+    change_url = reverse("applications:change-detail", args=["CHG-2026-0001"])
+    assert change_url == "/applications/changes/CHG-2026-0001/"
+    assert f'href="{change_url}" id="next-application"' in page
+    assert "Next change request: CHG-2026-0001, Office for National Statistics" in page
+    assert _detail(following.reference) not in page
     assert 'id="pricing-impact"' not in page
     assert SignUpApplication.objects.get(reference="FLEX-2026-0001").status == "approved"
     assert ContractLine.objects.get(
         contract__reference="CON-2026-0001", service__slug="desktop"
     ).current_unit_price == Decimal("1718.85")
-    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(template="application_decision").count() == 1
 
 
 def test_approving_twice_says_why_and_changes_nothing(
@@ -259,9 +297,10 @@ def test_approving_twice_says_why_and_changes_nothing(
     client.force_login(world["approver"])
     url = reverse("applications:application-approve", args=["FLEX-2026-0001"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+        client.post(url, {"note": ""})
+    assert SignUpApplication.objects.get(reference="FLEX-2026-0001").status == "approved"
     before = database_state()
-    response = client.post(url, follow=True)
+    response = client.post(url, {"note": ""}, follow=True)
     assertContains(response, "Application FLEX-2026-0001 is approved, so it cannot be approved.")
     assert database_state() == before
 

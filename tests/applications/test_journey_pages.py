@@ -32,8 +32,11 @@ STEP = {
 
 
 @pytest.fixture
-def dius_client(client, world):
-    client.force_login(world["cio_dius"])
+def applicant_client(client, cio_newcomer):
+    """A CIO who may apply for a full platform contract: a prospective body of DIUS's size
+    (1,000 staff and desktops), with no contract. DIUS, a member on one, changes its contract
+    instead (test_a_member_is_sent_to_change_its_contract_not_into_the_journey)."""
+    client.force_login(cio_newcomer)
     return client
 
 
@@ -55,34 +58,46 @@ def _answer_everything(client, **overrides) -> None:
         assert response.status_code == 302, (step, response.content.decode()[:2000])
 
 
-def test_the_start_page_prefills_the_journey_from_a_quote(dius_client):
-    response = dius_client.get(
+def test_the_start_page_prefills_the_journey_from_a_quote(applicant_client):
+    response = applicant_client.get(
         START + "?seats_desktop=2000&seats_hr-systems=2000&seats_nonsense=5&term_years=5"
         "&current_cost_per_seat=2400.00"
     )
     assertContains(response, "We have filled in your answers from your quote.")
-    assert dius_client.session[SESSION_KEY]["seats"] == {"desktop": 2000, "hr-systems": 2000}
+    assert applicant_client.session[SESSION_KEY]["seats"] == {"desktop": 2000, "hr-systems": 2000}
 
-    dius_client.post(STEP["organisation"], {"organisation": "own"})
-    services_page = dius_client.get(STEP["services"]).content.decode()
+    applicant_client.post(STEP["organisation"], {"organisation": "own"})
+    services_page = applicant_client.get(STEP["services"]).content.decode()
     assert 'name="seats_desktop" value="2000"' in services_page
     assert 'name="seats_hr-systems" value="2000"' in services_page
-    assertContains(dius_client.get(STEP["term"]), 'value="5"')
-    dius_client.post(
+    assertContains(applicant_client.get(STEP["term"]), 'value="5"')
+    applicant_client.post(
         STEP["start-date"],
         {"requested_start_0": "1", "requested_start_1": "4", "requested_start_2": "2027"},
     )
-    assertContains(dius_client.get(STEP["current-cost"]), 'value="2400.00"')
+    assertContains(applicant_client.get(STEP["current-cost"]), 'value="2400.00"')
 
 
-def test_the_whole_journey_submits_an_application(dius_client, world):
-    _answer_everything(dius_client)
+def test_a_member_is_sent_to_change_its_contract_not_into_the_journey(client, world):
+    client.force_login(world["cio_dius"])
+    response = client.get(
+        START + "?seats_desktop=2000&seats_hr-systems=2000&term_years=5"
+        "&current_cost_per_seat=2400.00"
+    )
+    assertContains(response, "is already a member of Flex")
+    assertContains(response, 'href="/contracts/CON-2026-0004/change/"')
+    assertNotContains(response, "We have filled in your answers from your quote.")
+    assert SESSION_KEY not in client.session
 
-    check = dius_client.get(STEP["check"])
+
+def test_the_whole_journey_submits_an_application(applicant_client, world):
+    _answer_everything(applicant_client)
+
+    check = applicant_client.get(STEP["check"])
     assertContains(check, "Check your answers before applying")
     body = check.content.decode()
     for text in (
-        "Department for Innovation, Universities and Skills",
+        "Department for Digital Services",
         "Standard desktop: 1,000 seats",
         "Real-time collaboration: 1,000 seats",
         "7 years",
@@ -90,7 +105,8 @@ def test_the_whole_journey_submits_an_application(dius_client, world):
         "£2,850.00 a year",
     ):
         assert text in body, text
-    # Desktop if joined: 5,300,000 / 5,100 + 850 = 1,889.22; collaboration 2,000 seats: 150.00.
+    # The same figures as for DIUS's 1,000 desktops before (the newcomer's seats are the same):
+    # desktop if joined: 5,300,000 / 5,100 + 850 = 1,889.22; collaboration 2,000 seats: 150.00.
     # A year: 1,000 x 1,889.22 + 1,000 x 150.00 = 2,039,220.00.
     assert (
         '<td class="govuk-table__cell govuk-table__cell--numeric govuk-!-font-weight-bold" id="answers-annual-total">£2,039,220.00</td>'
@@ -101,9 +117,9 @@ def test_the_whole_journey_submits_an_application(dius_client, world):
     # (28.4%) while a quote also subtracted the extras' cost.
     assert "You would save £960,780.00 a year (33.7%)." in body
 
-    response = dius_client.post(STEP["check"])
+    response = applicant_client.post(STEP["check"])
 
-    application = SignUpApplication.objects.get(organisation__slug="dius")
+    application = SignUpApplication.objects.get(organisation__slug="dds")
     assert response.status_code == 302
     assert response["Location"] == reverse(
         "applications:application-confirmation", args=[application.reference]
@@ -117,9 +133,9 @@ def test_the_whole_journey_submits_an_application(dius_client, world):
         ("desktop", 1000),
     ]
     assert list(application.events.values_list("action", flat=True)) == ["created", "submitted"]
-    assert SESSION_KEY not in dius_client.session
+    assert SESSION_KEY not in applicant_client.session
 
-    confirmation = dius_client.get(response["Location"])
+    confirmation = applicant_client.get(response["Location"])
     assertContains(
         confirmation, '<h1 class="govuk-panel__title">Application submitted</h1>', html=True
     )
@@ -128,9 +144,9 @@ def test_the_whole_journey_submits_an_application(dius_client, world):
     )
 
 
-def test_errors_are_summarised_and_what_was_typed_is_kept(dius_client):
-    _answer_everything(dius_client)
-    response = dius_client.post(STEP["term"], {"term_years": "eleven"})
+def test_errors_are_summarised_and_what_was_typed_is_kept(applicant_client):
+    _answer_everything(applicant_client)
+    response = applicant_client.post(STEP["term"], {"term_years": "eleven"})
     assert response.status_code == 400
     body = response.content.decode()
     assert "<title>Error: How many years do you want the contract to run for?" in body
@@ -140,7 +156,7 @@ def test_errors_are_summarised_and_what_was_typed_is_kept(dius_client):
         in body
     )
     assert 'value="eleven"' in body
-    assert dius_client.session[SESSION_KEY]["term_years"] == 7  # the earlier answer stands
+    assert applicant_client.session[SESSION_KEY]["term_years"] == 7  # the earlier answer stands
 
 
 @pytest.mark.parametrize(
@@ -152,10 +168,10 @@ def test_errors_are_summarised_and_what_was_typed_is_kept(dius_client):
         ({"seats_desktop": "ten"}, "Seats of standard desktop must be a whole number, like 2000"),
     ],
 )
-def test_the_services_page_explains_bad_seats(dius_client, data, message):
-    dius_client.get(START)
-    dius_client.post(STEP["organisation"], {"organisation": "own"})
-    response = dius_client.post(STEP["services"], data)
+def test_the_services_page_explains_bad_seats(applicant_client, data, message):
+    applicant_client.get(START)
+    applicant_client.post(STEP["organisation"], {"organisation": "own"})
+    response = applicant_client.post(STEP["services"], data)
     assertContains(response, message, status_code=400)
     assertContains(response, "<title>Error: ", status_code=400)
 
@@ -169,38 +185,38 @@ def test_the_services_page_explains_bad_seats(dius_client, data, message):
         (("1", "1", "2030"), "The start date must be within 3 years from today"),
     ],
 )
-def test_the_start_date_page_explains_bad_dates(dius_client, parts, message):
-    _answer_everything(dius_client)
+def test_the_start_date_page_explains_bad_dates(applicant_client, parts, message):
+    _answer_everything(applicant_client)
     data = {f"requested_start_{i}": value for i, value in enumerate(parts)}
-    response = dius_client.post(STEP["start-date"], data)
+    response = applicant_client.post(STEP["start-date"], data)
     assertContains(response, message, status_code=400)
 
 
-def test_a_change_link_returns_to_check_your_answers(dius_client):
-    _answer_everything(dius_client)
-    check = dius_client.get(STEP["check"]).content.decode()
+def test_a_change_link_returns_to_check_your_answers(applicant_client):
+    _answer_everything(applicant_client)
+    check = applicant_client.get(STEP["check"]).content.decode()
     assert f'href="{STEP["term"]}?change=1"' in check
 
-    page = dius_client.get(STEP["term"] + "?change=1").content.decode()
+    page = applicant_client.get(STEP["term"] + "?change=1").content.decode()
     assert f'<a href="{STEP["check"]}" class="govuk-back-link">Back</a>' in page
-    response = dius_client.post(STEP["term"] + "?change=1", {"term_years": "3"})
+    response = applicant_client.post(STEP["term"] + "?change=1", {"term_years": "3"})
     assert response["Location"] == STEP["check"]
-    assertContains(dius_client.get(STEP["check"]), "3 years")
+    assertContains(applicant_client.get(STEP["check"]), "3 years")
 
 
-def test_pages_ahead_of_the_answers_send_you_back_to_the_first_unanswered_one(dius_client):
-    dius_client.get(START)
-    dius_client.post(STEP["organisation"], {"organisation": "own"})
-    assert dius_client.get(STEP["check"])["Location"] == STEP["services"]
-    assert dius_client.get(STEP["start-date"])["Location"] == STEP["services"]
+def test_pages_ahead_of_the_answers_send_you_back_to_the_first_unanswered_one(applicant_client):
+    applicant_client.get(START)
+    applicant_client.post(STEP["organisation"], {"organisation": "own"})
+    assert applicant_client.get(STEP["check"])["Location"] == STEP["services"]
+    assert applicant_client.get(STEP["start-date"])["Location"] == STEP["services"]
     # Without a journey at all: back to the start page.
-    dius_client.session.flush()
-    dius_client.force_login(Organisation.objects.get(slug="dius").users.get())
-    assert dius_client.get(STEP["term"])["Location"] == START
+    applicant_client.session.flush()
+    applicant_client.force_login(Organisation.objects.get(slug="dds").users.get())
+    assert applicant_client.get(STEP["term"])["Location"] == START
 
 
-def test_applying_for_a_new_organisation(client, world):
-    client.force_login(world["cio_ons"])
+def test_applying_for_a_new_organisation(client, cio_newcomer):
+    client.force_login(cio_newcomer)
     client.get(START)
     response = client.post(STEP["organisation"], {"organisation": "new"})
     assert response["Location"] == STEP["new-organisation"]
@@ -227,12 +243,12 @@ def test_applying_for_a_new_organisation(client, world):
     assert organisation.membership_status == "prospective"
     assert (organisation.staff, organisation.desktops) == (4500, None)
     assert organisation.applications.get().status == ApplicationStatus.SUBMITTED
-    world["cio_ons"].refresh_from_db()
-    assert world["cio_ons"].organisation.slug == "ons"  # until the application is approved
+    cio_newcomer.refresh_from_db()
+    assert cio_newcomer.organisation.slug == "dds"  # until the application is approved
 
 
-def test_the_new_organisation_page_refuses_a_taken_name(client, world):
-    client.force_login(world["cio_ons"])
+def test_the_new_organisation_page_refuses_a_taken_name(client, cio_newcomer):
+    client.force_login(cio_newcomer)
     client.get(START)
     client.post(STEP["organisation"], {"organisation": "new"})
     response = client.post(

@@ -143,9 +143,13 @@ def test_another_organisations_cio_cannot_end_a_contract(world, unchanged):
 def test_an_ended_contract_cannot_end_again(world, django_capture_on_commit_callbacks, unchanged):
     ons = Contract.objects.get(organisation__slug="ons")
     with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.contract_leave(contract=ons, actor=world["approver"], on=dt.date(2026, 11, 22))
+        lifecycle.contract_leave(
+            contract=ons, actor=world["approver"], on=dt.date(2026, 11, 22), reason="Wound up"
+        )
     with unchanged(), pytest.raises(ContractNotActive):
-        lifecycle.contract_leave(contract=ons, actor=world["approver"], on=dt.date(2026, 11, 22))
+        lifecycle.contract_leave(
+            contract=ons, actor=world["approver"], on=dt.date(2026, 11, 22), reason="Wound up"
+        )
 
 
 def test_a_member_ending_one_of_two_contracts_has_not_left(
@@ -160,3 +164,10 @@ def test_a_member_ending_one_of_two_contracts_has_not_left(
     assert PriceSnapshot.objects.filter(service__slug="email").latest().reason == (
         "DIUS ended its integration call-off contract"
     )
+
+
+def test_cabinet_office_ending_a_contract_gives_the_reason(world, unchanged):
+    ons = Contract.objects.get(organisation__slug="ons")
+    with unchanged(), pytest.raises(ValidationError) as refused:
+        lifecycle.contract_leave(contract=ons, actor=world["approver"], on=dt.date(2026, 11, 22))
+    assert refused.value.message_dict == {"reason": ["Enter the reason for ending this contract."]}

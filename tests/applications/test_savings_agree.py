@@ -14,8 +14,10 @@ from contracts.models import Contract
 pytestmark = pytest.mark.django_db
 
 
-def _quote_then_approve(world, lines: dict[str, int], cost: Decimal, *, django_capture):
-    cio, approver = world["cio_dius"], world["approver"]
+def _quote_then_approve(
+    world, cio, lines: dict[str, int], cost: Decimal, *, django_capture, contract_kind="platform"
+):
+    approver = world["approver"]
     offered = active_services_by_slug()
     quote = quote_for(
         lines=[(offered[slug], seats) for slug, seats in lines.items()],
@@ -29,6 +31,7 @@ def _quote_then_approve(world, lines: dict[str, int], cost: Decimal, *, django_c
             term_years=7,
             requested_start=world["agency_application"].requested_start,
             current_cost_per_seat=cost,
+            contract_kind=contract_kind,
         )
         services.application_submit(application=application, actor=cio)
         services.application_approve(application=application, actor=approver)
@@ -37,11 +40,14 @@ def _quote_then_approve(world, lines: dict[str, int], cost: Decimal, *, django_c
     return quote, contract_selectors.figures_for(contract)
 
 
-def test_the_quote_saving_is_the_contract_saving(world, django_capture_on_commit_callbacks):
-    # DIUS (already on the framework with its own desktops) quoting 500 more desktops with
-    # wireless: the extras are not in either comparison.
+def test_the_quote_saving_is_the_contract_saving(
+    world, cio_newcomer, django_capture_on_commit_callbacks
+):
+    # A newcomer (DIUS, already a member, changes its contract instead) quoting 500 desktops
+    # with wireless: the extras are not in either comparison.
     quote, figures = _quote_then_approve(
         world,
+        cio_newcomer,
         {"desktop": 500, "wireless": 500},
         Decimal("2850.00"),
         django_capture=django_capture_on_commit_callbacks,
@@ -60,11 +66,15 @@ def test_the_quote_saving_is_the_contract_saving(world, django_capture_on_commit
 def test_a_quote_for_extras_shows_no_saving_and_neither_does_its_contract(
     world, django_capture_on_commit_callbacks
 ):
+    # DIUS, a member, takes extras without desktops on a separate integration call-off (its
+    # platform contract's extras are a change request, tests/applications/test_changes.py).
     quote, figures = _quote_then_approve(
         world,
-        {"wireless": 800, "collaboration": 800},
+        world["cio_dius"],
+        {"email": 800, "staff-directory": 800},
         Decimal("2850.00"),
         django_capture=django_capture_on_commit_callbacks,
+        contract_kind="integration",
     )
     assert quote.savings_per_year is None
     assert figures.savings_per_year is None

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from applications import selectors
-from applications.models import SignUpApplication
+from applications.models import ChangeRequest, SignUpApplication
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +71,9 @@ def test_age_counts_whole_days_until_now_or_the_decision(frozen_now):
 
 def test_the_pricing_impact_of_the_demo_agency(world, django_assert_num_queries):
     application = selectors.application_get(user=world["approver"], reference="FLEX-2026-0001")
-    # the services with their bands
-    with django_assert_num_queries(2):
+    # the services; their bands; the framework's committed seats of each (from the contract
+    # lines, not the services' cached figures)
+    with django_assert_num_queries(3):
         impact = selectors.application_pricing_impact(application)
     assert [
         (
@@ -99,6 +100,11 @@ def test_the_next_application_skips_the_approvers_own_organisation(world):
     )
     assert own.pk
     agency = world["agency_application"]
-    assert selectors.application_next_to_decide(user=world["approver"]) == agency
-    assert selectors.application_next_to_decide(user=world["approver"], after=agency) is None
-    assert selectors.application_next_to_decide(user=world["cio_agency"]) is None
+    # After the agency's (12 days old): ONS's demo change request (3 days old), then nothing.
+    ons_change = ChangeRequest.objects.get(reference="CHG-2026-0001")
+    assert selectors.next_to_decide(user=world["approver"]) == agency
+    assert selectors.next_to_decide(user=world["approver"], after=agency) == ons_change
+    assert selectors.next_to_decide(user=world["approver"], after=ons_change) == agency
+    ChangeRequest.objects.filter(pk=ons_change.pk).update(status="withdrawn")
+    assert selectors.next_to_decide(user=world["approver"], after=agency) is None
+    assert selectors.next_to_decide(user=world["cio_agency"]) is None

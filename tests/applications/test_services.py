@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from applications import services
 from applications.forms import StartDateForm
 from applications.models import ApplicationStatus, SignUpApplication
 from catalogue.models import Service
-from contracts.models import Contract, ContractLine, ContractStatus
+from contracts.models import Contract, ContractKind, ContractLine, ContractStatus
+from notifications.models import Notification, NotificationStatus
 from organisations.models import MembershipStatus, Organisation, OrganisationKind
 from repricing.models import RepricingRequest
 from tests import factories
@@ -43,12 +44,13 @@ def _create(actor, **overrides) -> SignUpApplication:
 # --- create -------------------------------------------------------------------------------
 
 
-def test_create_makes_a_draft_for_the_cios_organisation_with_the_next_reference(world):
-    application = _create(world["cio_dius"])
+def test_create_makes_a_draft_for_the_cios_organisation_with_the_next_reference(cio_newcomer):
+    application = _create(cio_newcomer)
 
     assert application.reference == "FLEX-2026-0002"  # FLEX-2026-0001 is the demo's
     assert application.status == ApplicationStatus.DRAFT
-    assert application.organisation.slug == "dius"
+    assert application.contract_kind == ContractKind.PLATFORM
+    assert application.organisation.slug == "dds"
     assert application.submitted_at is None
     assert [(line.service.slug, line.seats) for line in application.lines.all()] == [
         ("desktop", 1000),
@@ -57,27 +59,65 @@ def test_create_makes_a_draft_for_the_cios_organisation_with_the_next_reference(
     event = application.events.get()
     assert (event.action, event.actor, event.at) == (
         "created",
-        world["cio_dius"],
+        cio_newcomer,
         dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC),
     )
     assert event.detail == "Standard desktop: 1,000 seats, Email integration: 1,000 seats"
 
 
-def test_references_count_on_within_the_year_and_restart_in_a_new_one(world, time_machine):
-    assert _create(world["cio_dius"]).reference == "FLEX-2026-0002"
-    assert _create(world["cio_ons"]).reference == "FLEX-2026-0003"
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        (
+            "cio_dius",
+            "DIUS already has a full platform contract, CON-2026-0004: change that contract "
+            "instead, or apply for an integration call-off.",
+        ),
+        (
+            "cio_ons",
+            "ONS already has a full platform contract, CON-2026-0002: change that contract "
+            "instead, or apply for an integration call-off.",
+        ),
+    ],
+)
+def test_a_member_on_a_platform_contract_cannot_apply_for_a_second_one(
+    world, unchanged, who, message
+):
+    with unchanged(), pytest.raises(ValidationError) as caught:
+        _create(world[who])
+    assert caught.value.message_dict == {"contract_kind": [message]}
+
+
+def test_a_member_may_apply_for_an_integration_call_off(world):
+    application = _create(
+        world["cio_dius"], contract_kind=ContractKind.INTEGRATION, lines=_lines(email=500)
+    )
+    assert (application.organisation.slug, application.status, application.contract_kind) == (
+        "dius",
+        ApplicationStatus.DRAFT,
+        ContractKind.INTEGRATION,
+    )
+
+
+def test_references_count_on_within_the_year_and_restart_in_a_new_one(
+    world, cio_newcomer, time_machine
+):
+    assert _create(cio_newcomer).reference == "FLEX-2026-0002"
+    # Another organisation: ONS, on a platform contract, applying for an integration call-off.
+    call_off = {"contract_kind": ContractKind.INTEGRATION, "lines": _lines(email=500)}
+    assert _create(world["cio_ons"], **call_off).reference == "FLEX-2026-0003"
     time_machine.move_to(dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC))
     other = factories.CIOFactory()
     assert _create(other).reference == "FLEX-2027-0001"
 
 
-def test_references_skip_over_numbers_written_directly(world):
+def test_references_skip_over_numbers_written_directly(world, cio_newcomer):
     factories.SignUpApplicationFactory(
         reference="FLEX-2026-0041",
         status="withdrawn",
         submitted_at=world["agency_application"].submitted_at,
     )
-    assert _create(world["cio_dius"]).reference == "FLEX-2026-0042"
+    assert _create(cio_newcomer).reference == "FLEX-2026-0042"
 
 
 def test_create_for_a_new_organisation_makes_it_prospective_and_keeps_the_cio_in_theirs(world):
@@ -148,20 +188,20 @@ def test_a_new_organisation_cannot_take_an_existing_name(world, unchanged):
         ),
     ],
 )
-def test_create_refuses_bad_terms_and_writes_nothing(world, unchanged, overrides, errors):
+def test_create_refuses_bad_terms_and_writes_nothing(cio_newcomer, unchanged, overrides, errors):
     with unchanged(), pytest.raises(ValidationError) as caught:
-        _create(world["cio_dius"], **overrides())
+        _create(cio_newcomer, **overrides())
     assert caught.value.message_dict == errors
 
 
-def test_create_refuses_the_same_service_twice(world, unchanged):
+def test_create_refuses_the_same_service_twice(cio_newcomer, unchanged):
     desktop = Service.objects.get(slug="desktop")
     lines = [
         services.LineInput(service=desktop, seats=1),
         services.LineInput(service=desktop, seats=2),
     ]
     with unchanged(), pytest.raises(ValidationError) as caught:
-        _create(world["cio_dius"], lines=lines)
+        _create(cio_newcomer, lines=lines)
     assert caught.value.message_dict == {"lines": ["Enter each service only once."]}
 
 
@@ -182,9 +222,9 @@ def test_only_a_cio_may_apply(world, unchanged, who):
 # --- submit -------------------------------------------------------------------------------
 
 
-def test_submit_moves_a_draft_to_submitted(world):
-    draft = _create(world["cio_dius"])
-    submitted = services.application_submit(application=draft, actor=world["cio_dius"])
+def test_submit_moves_a_draft_to_submitted(cio_newcomer):
+    draft = _create(cio_newcomer)
+    submitted = services.application_submit(application=draft, actor=cio_newcomer)
 
     assert submitted.status == ApplicationStatus.SUBMITTED
     assert submitted.submitted_at == dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC)
@@ -192,20 +232,20 @@ def test_submit_moves_a_draft_to_submitted(world):
     assert SignUpApplication.objects.get(pk=draft.pk).status == ApplicationStatus.SUBMITTED
 
 
-def test_submit_twice_is_refused_the_second_time(world, unchanged):
-    draft = _create(world["cio_dius"])
-    services.application_submit(application=draft, actor=world["cio_dius"])
+def test_submit_twice_is_refused_the_second_time(cio_newcomer, unchanged):
+    draft = _create(cio_newcomer)
+    services.application_submit(application=draft, actor=cio_newcomer)
     with unchanged(), pytest.raises(services.TransitionNotAllowed) as caught:
         # `draft` is the stale object a second request would hold: the lock re-reads it.
-        services.application_submit(application=draft, actor=world["cio_dius"])
+        services.application_submit(application=draft, actor=cio_newcomer)
     assert (
         str(caught.value) == "Application FLEX-2026-0002 is submitted, so it cannot be submitted."
     )
 
 
 @pytest.mark.parametrize("who", ["cio_ons", "approver", "procurement"])
-def test_only_the_applicants_cio_may_submit(world, unchanged, who):
-    draft = _create(world["cio_dius"])
+def test_only_the_applicants_cio_may_submit(world, cio_newcomer, unchanged, who):
+    draft = _create(cio_newcomer)
     with unchanged(), pytest.raises(PermissionDenied):
         services.application_submit(application=draft, actor=world[who])
 
@@ -226,10 +266,10 @@ def test_withdraw_a_submitted_application(world):
     assert (event.action, event.detail) == ("withdrawn", "Budget moved to next year.")
 
 
-def test_a_draft_cannot_be_withdrawn(world, unchanged):
-    draft = _create(world["cio_dius"])
+def test_a_draft_cannot_be_withdrawn(cio_newcomer, unchanged):
+    draft = _create(cio_newcomer)
     with unchanged(), pytest.raises(services.TransitionNotAllowed):
-        services.application_withdraw(application=draft, actor=world["cio_dius"])
+        services.application_withdraw(application=draft, actor=cio_newcomer)
 
 
 @pytest.mark.parametrize("who", ["cio_dius", "approver"])
@@ -279,9 +319,11 @@ def test_approve_makes_a_member_with_a_contract_and_requests_a_repricing(
         "Contract CON-2026-0005 created.",
     )
     # Nothing is sent or published before the commit: one callback for the repricing task,
-    # one for the email.
+    # one for the decision in the notification outbox, still queued.
     assert len(callbacks) == 2
-    assert mail.outbox == []
+    assert Notification.objects.get(template="application_decision").status == (
+        NotificationStatus.QUEUED
+    )
 
 
 def test_approval_commits_then_reprices_everyone_and_emails_the_cio(
@@ -303,12 +345,22 @@ def test_approval_commits_then_reprices_everyone_and_emails_the_cio(
     }
     assert Service.objects.get(slug="desktop").framework_seats == 6100
     assert not RepricingRequest.objects.filter(processed_at__isnull=True).exists()
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["cio-agency@example.gov.uk"]
-    assert message.subject == "Flex application FLEX-2026-0001: approved"
-    assert "Your contract is CON-2026-0005, starting on 1 April 2027 for 5 years." in message.body
-    assert "- Standard desktop: 2000 seats at £1718.85" in message.body
+    # The decision went through the outbox once the approval committed (printed: tests use
+    # the console backend unless they start the fake Notify, tests/notifications/).
+    message = Notification.objects.get(template="application_decision")
+    assert (message.recipient, message.template, message.status) == (
+        "cio-agency@example.gov.uk",
+        "application_decision",
+        NotificationStatus.SENT,
+    )
+    assert message.personalisation["decision"] == "approved"
+    assert message.personalisation["contract_reference"] == "CON-2026-0005"
+    assert message.personalisation["contract_start"] == "1 April 2027"
+    assert message.personalisation["contract_term_years"] == "5"
+    assert (
+        "* Standard desktop: 2,000 seats at £1,718.85 per seat per year"
+        in message.personalisation["prices"]
+    )
 
 
 def test_an_approver_may_not_approve_their_own_organisations_application(world, unchanged):
@@ -355,8 +407,10 @@ def test_reject_with_a_reason_tells_the_cio(world, django_capture_on_commit_call
     assert not Contract.objects.filter(application=application).exists()
     assert Organisation.objects.get(slug="agency").membership_status == "prospective"
     assert RepricingRequest.objects.count() == 4  # the demo's four signings only
-    assert [m.subject for m in mail.outbox] == ["Flex application FLEX-2026-0001: rejected"]
-    assert "Reason: Seats exceed your staff numbers." in mail.outbox[0].body
+    message = Notification.objects.get(template="application_decision")
+    assert message.recipient == "cio-agency@example.gov.uk"
+    assert message.personalisation["decision"] == "rejected"
+    assert message.personalisation["reason"] == "Seats exceed your staff numbers."
 
 
 @pytest.mark.parametrize("reason", ["", "   \n  "])
@@ -383,23 +437,23 @@ def test_a_withdrawn_application_cannot_be_rejected(world, unchanged):
     )
 
 
-def test_an_email_failure_does_not_undo_the_decision(
+def test_a_notify_outage_does_not_undo_the_decision(
     world, django_capture_on_commit_callbacks, settings
 ):
-    settings.EMAIL_BACKEND = "tests.applications.test_services.FailingBackend"
+    # Notify at a port where nothing listens: the send fails, the decision stands, and the
+    # message waits in the outbox for the sweeper (tests/notifications/ prove the resend).
+    settings.NOTIFY_BACKEND = "notify"
+    settings.NOTIFY_BASE_URL = "http://127.0.0.1:9"
+    settings.NOTIFY_API_KEY = f"test-{uuid.uuid4()}-{uuid.uuid4()}"
+    settings.NOTIFY_TEMPLATES = {"application_decision": str(uuid.uuid4())}
     with django_capture_on_commit_callbacks(execute=True):
         services.application_reject(
             application=world["agency_application"], actor=world["approver"], reason="No."
         )
     assert SignUpApplication.objects.get(reference="FLEX-2026-0001").status == "rejected"
-
-
-class FailingBackend:
-    def __init__(self, *args, **kwargs) -> None:
-        pass
-
-    def send_messages(self, messages) -> int:
-        raise OSError("mail server down")
+    message = Notification.objects.get(template="application_decision")
+    assert (message.status, message.attempts) == (NotificationStatus.FAILED, 1)
+    assert message.next_attempt_at is not None
 
 
 @pytest.mark.parametrize(

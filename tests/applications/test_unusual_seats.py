@@ -65,9 +65,22 @@ def test_a_new_organisation_must_take_the_core_desktop(world, unchanged):
     assert errors == {"lines": [CORE_MISSING]}
 
 
-def test_a_member_may_add_extras_without_the_core_desktop(world):
-    application = _create(world["cio_dius"], lines=_lines(email=500))
-    assert application.status == ApplicationStatus.DRAFT
+def test_a_member_may_add_extras_without_the_core_desktop(world, unchanged):
+    # On an integration call-off: DIUS's full platform contract takes extras by a change
+    # request, and a second platform contract is refused.
+    application = _create(world["cio_dius"], lines=_lines(email=500), contract_kind="integration")
+    assert (application.status, application.contract_kind) == (
+        ApplicationStatus.DRAFT,
+        "integration",
+    )
+    with unchanged():
+        errors = _refusal(lambda: _create(world["cio_dius"], lines=_lines(wireless=500)))
+    assert errors == {
+        "contract_kind": [
+            "DIUS already has a full platform contract, CON-2026-0004: change that contract "
+            "instead, or apply for an integration call-off."
+        ]
+    }
 
 
 def test_seats_above_the_staff_need_confirming(world, unchanged):
@@ -87,8 +100,11 @@ def test_an_extra_above_the_core_seats_needs_confirming(world):
 
 
 def test_without_core_seats_an_extra_is_compared_with_the_desktops_the_organisation_has(world):
-    # ONS has 3,500 staff and 600 desktops.
-    errors = _refusal(lambda: _create(world["cio_ons"], lines=_lines(email=1_000)))
+    # ONS has 3,500 staff and 600 desktops (applying for an integration call-off: as a member
+    # on a platform contract it may not apply for a second one).
+    errors = _refusal(
+        lambda: _create(world["cio_ons"], lines=_lines(email=1_000), contract_kind="integration")
+    )
     assert errors == {
         "confirm_unusual_seats": [
             "You asked for 1,000 email integration seats for 600 desktops. Is that right?"
@@ -187,8 +203,8 @@ def _journey_for_a_new_body(client, *, seats: dict[str, str]) -> None:
         assert response.status_code == 302, (step, response.content.decode()[:2000])
 
 
-def test_check_your_answers_asks_about_unusual_seats_before_sending(client, world):
-    client.force_login(world["cio_ons"])
+def test_check_your_answers_asks_about_unusual_seats_before_sending(client, cio_newcomer):
+    client.force_login(cio_newcomer)
     _journey_for_a_new_body(client, seats={"seats_desktop": "50,000"})
 
     page = client.get(STEP["check"])
@@ -212,15 +228,17 @@ def test_check_your_answers_asks_about_unusual_seats_before_sending(client, worl
     assert application.status == ApplicationStatus.SUBMITTED
 
 
-def test_check_your_answers_does_not_ask_about_ordinary_seats(client, world):
-    client.force_login(world["cio_ons"])
+def test_check_your_answers_does_not_ask_about_ordinary_seats(client, cio_newcomer):
+    client.force_login(cio_newcomer)
     _journey_for_a_new_body(client, seats={"seats_desktop": "300"})
     assertNotContains(client.get(STEP["check"]), "Are these numbers of seats right?")
     assert client.post(STEP["check"]).status_code == 302
 
 
-def test_the_journey_sends_a_new_body_without_the_desktop_back_to_the_services(client, world):
-    client.force_login(world["cio_ons"])
+def test_the_journey_sends_a_new_body_without_the_desktop_back_to_the_services(
+    client, cio_newcomer
+):
+    client.force_login(cio_newcomer)
     _journey_for_a_new_body(client, seats={"seats_email": "100"})
     response = client.post(STEP["check"])
     assertContains(response, CORE_MISSING, status_code=400)

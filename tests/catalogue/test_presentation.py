@@ -73,6 +73,13 @@ def test_chart_is_an_accessible_image_with_escaped_text():
         until=start + dt.timedelta(days=120),
         chart_id="test-chart",
     )
+    wide, narrow = _drawings(svg)
+    assert narrow.startswith(
+        '<svg class="flex-chart flex-chart--narrow" role="img" '
+        'aria-labelledby="test-chart-narrow-title test-chart-narrow-desc" viewBox="0 0 330 360"'
+    )
+    assert narrow.count("<circle") == 3 and "B &amp; C" in narrow and "<script>" not in narrow
+    svg = wide
     assert svg.startswith(
         '<svg class="flex-chart" role="img" aria-labelledby="test-chart-title test-chart-desc"'
     )
@@ -98,12 +105,40 @@ def test_chart_with_one_point_and_with_none():
 def test_chart_of_many_points_keeps_dates_apart():
     start = dt.date(2026, 1, 1)
     points = [ChartPoint(at=start + dt.timedelta(days=i), value=1000 - i) for i in range(200)]
-    svg = step_chart(points, title="Many", chart_id="many")
-    assert svg.count("<circle") == 200
-    assert (
-        1
-        < svg.count('text-anchor="middle"')
-        + svg.count('text-anchor="start"')
-        + svg.count('text-anchor="end"')
-        < 40
-    )
+    wide, narrow = _drawings(step_chart(points, title="Many", chart_id="many"))
+    for svg, most in ((wide, 40), (narrow, 20)):
+        assert svg.count("<circle") == 200
+        assert (
+            1
+            < svg.count('text-anchor="middle"')
+            + svg.count('text-anchor="start"')
+            + svg.count('text-anchor="end"')
+            < most
+        )
+
+
+def _drawings(chart: str) -> tuple[str, str]:
+    """The wide and the narrow (phone) drawing of one chart."""
+    wide, narrow = re.findall(r"<svg .*?</svg>", chart, re.S)
+    return wide, narrow
+
+
+def test_a_chart_is_drawn_again_for_phones_with_the_same_figures():
+    """On a 320 px screen the 720-unit drawing showed its 14-unit text at 6 px; the narrow
+    drawing (330 units) shows it at 12 px or more in a column of 290 px."""
+    start = dt.date(2026, 1, 1)
+    points = [
+        ChartPoint(at=start, value=D("2970.00"), label="Cabinet Office"),
+        ChartPoint(at=start + dt.timedelta(days=200), value=D("2559.68"), label="ONS"),
+        ChartPoint(at=start + dt.timedelta(days=270), value=D("2142.68"), label="DIUS"),
+    ]
+    wide, narrow = _drawings(step_chart(points, title="Price", value_format=money, chart_id="p"))
+    width = int(re.search(r'viewBox="0 0 (\d+) \d+"', narrow).group(1))
+    assert 14 * 290 / width >= 12
+    assert 'id="p-title"' in wide and 'id="p-narrow-title"' in narrow  # ids stay unique
+    labels = r'font-weight="bold">([^<]+)</tspan><tspan x="[\d.]+" dy="16">([^<]+)</tspan>'
+    expected = [("Cabinet Office", "£2,970.00"), ("ONS", "£2,559.68"), ("DIUS", "£2,142.68")]
+    assert re.findall(labels, narrow) == re.findall(labels, wide) == expected
+    # Every label and point is inside the narrow box.
+    for x in re.findall(r'<(?:circle|text)[^>]* (?:cx|x)="([\d.]+)"', narrow):
+        assert 0 <= float(x) <= width

@@ -4,6 +4,7 @@ members, contract lines and snapshots there are."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 pytestmark = pytest.mark.django_db
@@ -11,6 +12,10 @@ pytestmark = pytest.mark.django_db
 SIGNED_IN = 2  # the session, then the user
 NAVIGATION = 1  # the user's groups, for the navigation by role
 VERSION = 1  # the catalogue version, which keys the cached list (catalogue/caching.py)
+# The service page's change history, shown to procurement and Cabinet Office (core/history.py):
+# the service's events, the events before them (old values), its bands' events. Recorded on
+# PostgreSQL only.
+HISTORY = 3 if "postgresql" in settings.DATABASES["default"]["ENGINE"] else 0
 
 PAGES = [
     # the version; services (when not cached yet)
@@ -18,13 +23,14 @@ PAGES = [
     # services: a search is not cached
     ("/catalogue/?q=service&category=infrastructure", SIGNED_IN + 1 + NAVIGATION),
     # the service; its bands; how many snapshots; the newest snapshots with who caused them
-    ("/catalogue/desktop/", SIGNED_IN + 4 + NAVIGATION),
-    ("/catalogue/wireless/", SIGNED_IN + 4 + NAVIGATION),
+    ("/catalogue/desktop/", SIGNED_IN + 4 + NAVIGATION + HISTORY),
+    ("/catalogue/wireless/", SIGNED_IN + 4 + NAVIGATION + HISTORY),
     # the service and bands; every snapshot with who caused it (streamed), no navigation
     ("/catalogue/desktop/price-history.csv", SIGNED_IN + 3),
-    # services; seats per member and service; how many core snapshots; the newest of them;
-    # core seats and previous costs per contract; decided applications' lead times
-    ("/framework/", SIGNED_IN + 6 + NAVIGATION),
+    # services; the version; members per service, by kind and size, the largest, savings
+    # totals (cached per version); how many members; a page of them; their seats; how many
+    # core snapshots; the newest; decided applications' lead times (tests/framework: each role)
+    ("/framework/", SIGNED_IN + 12 + NAVIGATION),
     # services; their bands
     ("/quote/?seats_desktop=10&seats_wireless=5&term_years=2", SIGNED_IN + 2 + NAVIGATION),
 ]

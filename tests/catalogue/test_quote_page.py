@@ -77,13 +77,15 @@ def test_quote_that_costs_more_than_today(as_user):
     assert "Extra cost a year £437,700.00 (14.6% more than you pay today)" in text
 
 
-def test_quote_without_core_service_has_no_headline(as_user):
+def test_quote_without_core_service_says_its_prices_stay(as_user):
+    # Issue 14: a quote for extras only had no headline at all. Intranet is flat-priced.
     text = text_of(
         as_user("cio-agency").get(
             reverse("catalogue:quote"), {"seats_intranet": "10", "term_years": "2"}
         )
     )
-    assert "If you join" not in text
+    assert "If you join, every member's price stays the same" in text
+    assert "price falls" not in text
     assert "Intranet integration 10 £25.00 £25.00 £250.00 £500.00" in text
     assert "Saving a year" not in text
 

@@ -378,14 +378,15 @@ def test_export_queries_stay_constant_as_contracts_grow(
             line = factories.ContractLineFactory(service=service)
             factories.ContractLineFactory(contract=line.contract)
 
-    # session, user, groups, the contracts' rows with organisations (one chunk of up to 1,000),
-    # that chunk's lines with services, then recording the download: savepoint, user exists
-    # (full_clean), insert, release savepoint
+    # session, user, groups, the count that decides whether the list is made at once or in the
+    # background (procurement/services.py), the contracts' rows with organisations (one chunk of
+    # up to 1,000), that chunk's lines with services, then recording the download: savepoint,
+    # user exists (full_clean), insert, release savepoint
     add(2)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         _body(client.get(reverse(name)))
     add(40)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         _body(client.get(reverse(name), {"kind": "platform"}))
     assert ContractDownload.objects.order_by("pk").last().rows == 42
 

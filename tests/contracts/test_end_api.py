@@ -39,8 +39,15 @@ def test_the_cio_gives_notice_and_the_json_says_so(as_user):
 
 def test_an_approver_ends_a_contract_today(as_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_user("approver").post(
+        refused = as_user("approver").post(
             ONS.format(ons().reference), {"on": "2026-11-22"}, format="json"
+        )
+        assert refused.status_code == 400
+        assert refused.json() == {"reason": ["Enter the reason for ending this contract."]}
+        response = as_user("approver").post(
+            ONS.format(ons().reference),
+            {"on": "2026-11-22", "reason": "Body wound up"},
+            format="json",
         )
     assert response.status_code == 200, response.json()
     assert (response.json()["status"], response.json()["ended_on"]) == ("ended", "2026-11-22")
@@ -74,7 +81,8 @@ def test_an_unknown_contract_is_403_for_a_cio_and_404_for_cabinet_office(as_user
 
 def test_an_ended_contract_cannot_end_again(as_user, django_capture_on_commit_callbacks):
     client = as_user("approver")
+    data = {"on": "2026-11-22", "reason": "Body wound up"}
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(ONS.format(ons().reference), {"on": "2026-11-22"}, format="json")
-    response = client.post(ONS.format(ons().reference), {"on": "2026-11-22"}, format="json")
+        client.post(ONS.format(ons().reference), data, format="json")
+    response = client.post(ONS.format(ons().reference), data, format="json")
     assert response.status_code == 409

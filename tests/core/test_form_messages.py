@@ -30,9 +30,11 @@ from django.forms import models as model_forms
 from accounts.forms import LoginForm
 from applications import forms as application_forms
 from applications.filters import ApplicationFilter
+from audit.forms import AuditFilterForm
 from catalogue.filters import ServiceFilter
 from catalogue.forms import QuoteForm, ServiceSearchForm
 from contracts.models import Contract
+from pages.forms import FeedbackForm
 from procurement.filters import ContractFilter
 from procurement.forms import ContractFilterForm
 from rollout import forms as rollout_forms
@@ -59,6 +61,7 @@ def _services():
 # Each form class, built as its view builds it (the fields some add in __init__ included).
 BUILDERS: dict[type, Callable[[], forms.BaseForm]] = {
     LoginForm: lambda: LoginForm(),
+    FeedbackForm: lambda: FeedbackForm(),
     ServiceSearchForm: lambda: ServiceFilter().form,
     QuoteForm: lambda: QuoteForm(services=_services()),
     application_forms.OrganisationChoiceForm: lambda: application_forms.OrganisationChoiceForm(
@@ -74,6 +77,12 @@ BUILDERS: dict[type, Callable[[], forms.BaseForm]] = {
     application_forms.RejectForm: lambda: application_forms.RejectForm(),
     application_forms.WithdrawForm: lambda: application_forms.WithdrawForm(),
     application_forms.QueueFilterForm: lambda: application_forms.QueueFilterForm(),
+    application_forms.ApproveForm: lambda: application_forms.ApproveForm(),
+    application_forms.ChangeSeatsForm: lambda: application_forms.ChangeSeatsForm(
+        services=_services(), current={"desktop": 100}
+    ),
+    application_forms.EndContractForm: lambda: application_forms.EndContractForm(),
+    AuditFilterForm: lambda: AuditFilterForm(),
     rollout_forms.WaveForm: lambda: rollout_forms.WaveForm(),
     rollout_forms.PlanFromTemplateForm: lambda: rollout_forms.PlanFromTemplateForm(
         contracts=Contract.objects.all(), templates=RolloutTemplate.objects.all()

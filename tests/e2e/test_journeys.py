@@ -92,7 +92,15 @@ def test_a_cio_joins_and_every_member_pays_less(page, newcomer):
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     check_accessibility(page, "13-approver-application")
     page.get_by_role("button", name="Approve application").click()
+    # The confirmation page shows what approval does to every member's price, and takes a
+    # note for the audit trail.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Approve this application?")
+    expect(page.locator("#impact-desktop")).to_contain_text("£1,796.43")
+    check_accessibility(page, "13b-approver-confirmation")
+    page.get_by_label(re.compile("Decision note")).fill("Business case checked")
+    page.get_by_role("button", name="Approve application").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("approved")
+    expect(page.locator("#events")).to_contain_text("Business case checked")
     sign_out(page)
 
     # Eager Celery here: the repricing ran when the approval committed.

@@ -25,17 +25,17 @@ def test_start_page_has_the_govuk_layout(client):
         (
             factories.CIOFactory,
             ["Catalogue", "Get a quote", "Applications", "Contracts", "Rollout"],
-            [],
+            ["Audit"],
         ),
         (
             factories.ApproverFactory,
-            ["Catalogue", "Applications", "Contracts", "Rollout"],
+            ["Catalogue", "Applications", "Contracts", "Rollout", "Audit"],
             ["Get a quote"],
         ),
         (
             factories.ProcurementOfficerFactory,
-            ["Catalogue", "Contracts", "Framework"],
-            ["Applications", "Get a quote"],
+            ["Catalogue", "Applications", "Contracts", "Framework", "Audit"],
+            ["Get a quote"],
         ),
     ],
 )

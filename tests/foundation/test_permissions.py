@@ -58,12 +58,9 @@ def test_who_sees_applications_contracts_and_rollouts(world, role):
     assert permissions.can_see_contract(user, theirs["contract"]) is sees_other
     assert permissions.can_see_rollout(user, mine["plan"]) is sees_own
     assert permissions.can_see_rollout(user, theirs["plan"]) is sees_other
-    # Procurement officers read contracts, not sign-up applications.
-    applications_own, applications_other = (
-        (False, False) if role == "procurement" else (sees_own, sees_other)
-    )
-    assert permissions.can_see_application(user, mine["application"]) is applications_own
-    assert permissions.can_see_application(user, theirs["application"]) is applications_other
+    # Procurement officers read every application too (issue 15's audit), deciding none.
+    assert permissions.can_see_application(user, mine["application"]) is sees_own
+    assert permissions.can_see_application(user, theirs["application"]) is sees_other
 
 
 def test_only_the_applicant_cio_submits_or_withdraws(world):
@@ -114,7 +111,7 @@ def test_scoped_querysets_match_the_object_checks(world):
         permissions.scope_applications(
             world["procurement"], SignUpApplication.objects.all()
         ).count()
-        == 0
+        == 2
     )
 
 

@@ -120,10 +120,12 @@ def test_a_run_costs_the_same_queries_however_many_organisations(
 
     postgres = connection.vendor == "postgresql"
     # SAVEPOINT; [pg_advisory_xact_lock]; pending requests; seats per service; services;
-    # their bands; bulk update of services; UPDATE of the catalogue version (cached pages);
-    # bulk insert of snapshots; UPDATE of contract lines; UPDATE of requests; INSERT of the
-    # run; RELEASE SAVEPOINT.
-    with django_assert_num_queries(12 + postgres):
+    # their bands; the lines whose price changes, and their organisations' CIOs (to tell
+    # them: repricing/notices.py); bulk update of services; UPDATE of the catalogue version
+    # (cached pages); bulk insert of snapshots; UPDATE of contract lines; UPDATE of the
+    # active contracts' stored annual values; UPDATE of requests; INSERT of the run; RELEASE
+    # SAVEPOINT.
+    with django_assert_num_queries(15 + postgres):
         result = repricing.framework_reprice()
     assert result.lines_updated == 3 * organisations
     assert_prices_match_a_recomputation_from_scratch()

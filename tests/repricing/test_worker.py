@@ -298,7 +298,9 @@ def test_with_the_broker_down_a_leave_and_an_expiry_are_repriced_by_the_beat_pat
     factories.ContractLineFactory(contract=lapsed, service=Service.objects.get(slug="desktop"))
     approver = get_user_model().objects.get(username="approver")
 
-    lifecycle.contract_leave(contract=ons, actor=approver, on=timezone.localdate())
+    lifecycle.contract_leave(
+        contract=ons, actor=approver, on=timezone.localdate(), reason="Wound up"
+    )
 
     assert Contract.objects.get(pk=ons.pk).status == "ended"
     assert RepricingRequest.objects.get(processed_at__isnull=True).reason == "ONS left"

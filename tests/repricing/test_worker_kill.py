@@ -118,7 +118,7 @@ def _run_in_progress() -> dict | None:
                            WHERE l.pid = a.pid AND c.relname = 'catalogue_pricesnapshot'
                              AND l.mode = 'RowExclusiveLock')
             FROM pg_stat_activity a
-            WHERE a.wait_event = 'PgSleep' AND a.query LIKE 'UPDATE "contracts_contractline"%%'
+            WHERE a.wait_event = 'PgSleep' AND a.query LIKE '%%UPDATE "contracts_contractline"%%'
             """
         )
         row = cursor.fetchone()

@@ -109,16 +109,21 @@ def test_list_page_queries_stay_constant_as_plans_and_waves_grow(client, django_
     approver = factories.ApproverFactory()
     client.force_login(approver)
     _plans(2, 2)
-    # session, user with their organisation (accounts.backends), the user's groups, plans with
-    # contract, organisation, template and seats contracted, their waves, whether a contract
-    # is open for planning (the list shows no milestones, so none are read).
-    with django_assert_num_queries(6):
+    # session, user with their organisation (accounts.backends), the user's groups, how many
+    # plans, a page of plans with contract, organisation, template and seats contracted, their
+    # waves, whether a contract is open for planning (the list shows no milestones).
+    with django_assert_num_queries(7):
         assert len(client.get(reverse("rollout:list")).context["summaries"]) == 2
     _plans(8, 6)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("rollout:list"))
     assert len(response.context["summaries"]) == 10
     assert "60 of 500 seats live (12%)" in text(response)
+    _plans(15, 1)  # 25 plans: a page of 20 (views.PLANS_PAGE_SIZE), then the other 5
+    with django_assert_num_queries(7):
+        response = client.get(reverse("rollout:list"), {"page": 2})
+    assert len(response.context["summaries"]) == 5
+    assert 'aria-label="Page 1"' in response.content.decode()
 
 
 # --- detail ---------------------------------------------------------------------------

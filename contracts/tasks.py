@@ -1,0 +1,14 @@
+"""Celery tasks of contracts. They take no model instances and only call services."""
+
+from celery import shared_task
+from django.db import transaction
+
+from .notices import contracts_ending_notify
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def notify_contracts_ending() -> int:
+    """Run by Celery beat: tell CIOs of contracts ending within six months, once a contract
+    (the outbox's key makes a second run, or a message delivered twice, tell nobody again)."""
+    with transaction.atomic():
+        return contracts_ending_notify()

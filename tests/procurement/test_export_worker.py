@@ -1,0 +1,189 @@
+"""Export jobs through a real Celery worker, against the real Redis and PostgreSQL.
+
+A worker subprocess (solo pool) consumes from CELERY_BROKER_URL and writes to the test
+database and to this module's MEDIA_ROOT; the test process asks through the API as a client
+would (Celery not eager) and polls the job's status until the file is ready.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from contracts.models import Contract, ContractDownload, ContractKind, ContractStatus, DownloadKind
+from flexportal.celery import app
+from procurement import services
+from procurement.models import ExportJob
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
+
+BASE_DIR = Path(settings.BASE_DIR)
+CELERY = BASE_DIR / ".venv" / "bin" / "celery"
+WORKER_NAME = f"flex-export-test-{os.getpid()}@{socket.gethostname()}"
+EXTRA_CONTRACTS = 2_500
+
+
+def _test_database_url() -> str:
+    db = settings.DATABASES["default"]
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _wait_for(condition: Callable[[], bool], *, timeout: float, what: str, log: Path) -> None:
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            pytest.fail(
+                f"Timed out after {timeout} s waiting for {what}.\n{log.read_text()[-3000:]}"
+            )
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, media, tmp_path_factory) -> Iterator[Path]:
+    """A Celery worker on the test database and `media`; yields its log. Always stopped."""
+    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    with app.connection_for_write() as connection:
+        app.control.purge(connection=connection)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "flexportal.settings.worker_test",
+        "DATABASE_URL": _test_database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DATABASE_CONN_MAX_AGE": "0",
+        "MEDIA_ROOT": str(media),
+    }
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                str(CELERY), "-A", "flexportal", "worker", "--pool=solo", "--concurrency=1",
+                "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "-n", WORKER_NAME,
+            ],
+            cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        _wait_for(
+            lambda: (
+                process.poll() is not None
+                or bool(app.control.ping(destination=[WORKER_NAME], timeout=0.5))
+            ),
+            timeout=30,
+            what="the worker to start",
+            log=log,
+        )
+        assert process.poll() is None, log.read_text()
+        yield log
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+
+@pytest.fixture
+def live(worker, media, settings):
+    """Publishing for real, to the worker, with the web side's threshold low."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    settings.MEDIA_ROOT = media
+    settings.EXPORT_SYNC_MAX_ROWS = 2
+    try:
+        yield worker
+    finally:
+        app.conf.task_always_eager = previous
+
+
+def _more_contracts(count: int) -> None:
+    organisation = Contract.objects.get(reference="CON-2026-0002").organisation
+    Contract.objects.bulk_create(
+        Contract(
+            reference=f"CON-BULK-{n:05d}",
+            organisation=organisation,
+            kind=ContractKind.INTEGRATION,
+            status=ContractStatus.ACTIVE,
+            signed_on="2026-03-01",
+            start_date="2026-03-01",
+            term_years=3,
+        )
+        for n in range(count)
+    )
+
+
+def _api(api_client, username: str):
+    api_client.force_authenticate(get_user_model().objects.get(username=username))
+    return api_client
+
+
+def test_a_large_export_is_made_by_the_worker_with_progress_then_downloaded(demo, live, api_client):
+    _more_contracts(EXTRA_CONTRACTS)
+    total = Contract.objects.count()
+    client = _api(api_client, "procurement")
+
+    response = client.get("/api/v1/contracts/export.csv", {"sort": "reference"})
+    assert response.status_code == 202
+    location = response["Location"]
+    job = ExportJob.objects.get()
+    seen: list[tuple[str, int]] = []
+
+    def ready() -> bool:
+        status = client.get(location).json()
+        seen.append((status["status"], status["rows_done"]))
+        return status["status"] in ("ready", "failed")
+
+    _wait_for(ready, timeout=60, what="the worker to make the file", log=live)
+    assert seen[-1] == ("ready", total)
+    done = [rows for _, rows in seen]
+    assert done == sorted(done)  # progress only moves forward
+    job.refresh_from_db()
+    assert job.attempts == 1 and job.rows_total == total
+
+    download = client.get(f"{location}file")
+    assert download.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    references = [row[0] for row in rows[1:]]
+    assert references == sorted(Contract.objects.values_list("reference", flat=True))
+    assert ContractDownload.objects.get().rows == total
+
+
+def test_a_job_that_fails_in_the_worker_is_recorded_as_failed(demo, live, api_client, client):
+    user = get_user_model().objects.get(username="procurement")
+    job = services.export_job_request(
+        user=user, kind=DownloadKind.XLSX, filters={"organisation": "gone"}, rows_total=5
+    )
+
+    def finished() -> bool:
+        job.refresh_from_db()
+        return job.status in ("ready", "failed")
+
+    _wait_for(finished, timeout=30, what="the worker to run the job", log=live)
+    assert job.status == "failed"
+    assert job.error == services.FAILURE_MESSAGE
+    client.force_login(user)
+    body = client.get(f"/contracts/exports/{job.pk}/").content.decode()
+    assert "Your file could not be made" in body
