@@ -335,12 +335,12 @@ def change_preview(
         for pk, seats in seats_after.items()
         if seats != (current[pk].seats if pk in current else 0)
     ]
-    impact = pricing_impact(changed)
-    price_after = {row.service.pk: row.unit_price_after for row in impact}
-    unchanged = [line.service for pk, line in current.items() if pk not in price_after]
-    price_after |= {
-        row.service.pk: row.unit_price_now for row in pricing_impact([(s, 0) for s in unchanged])
-    }
+    changed_ids = {service.pk for service, _ in changed}
+    unchanged = [(line.service, 0) for pk, line in current.items() if pk not in changed_ids]
+    # One read of the committed seats for every service on the contract after the change.
+    everything = pricing_impact([*changed, *unchanged])
+    impact = everything[: len(changed)]
+    price_after = {row.service.pk: row.unit_price_after for row in everything}
     after_lines = []
     for pk in dict.fromkeys([*current, *seats_after]):
         seats = seats_after.get(pk, current[pk].seats if pk in current else 0)

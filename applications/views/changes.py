@@ -57,9 +57,7 @@ def _answers(request: HttpRequest, contract: Contract) -> dict[str, int] | None:
     return saved["seats_after"]
 
 
-def _seats_after(
-    contract: Contract, answers: dict[str, int], services: list[Service]
-) -> list[changes.SeatsAfter]:
+def _seats_after(answers: dict[str, int], services: list[Service]) -> list[changes.SeatsAfter]:
     by_slug = {s.slug: s for s in services}
     return [
         changes.SeatsAfter(by_slug[slug], seats)
@@ -92,7 +90,7 @@ def change_seats(request: HttpRequest, reference: str) -> HttpResponse:
         after = form.seats_after()
         try:
             changes.change_lines_validate(
-                contract=contract, seats_after=_seats_after(contract, after, services)
+                contract=contract, seats_after=_seats_after(after, services)
             )
         except ValidationError as exc:
             for message in exc.message_dict.get("lines", []):
@@ -116,7 +114,7 @@ def change_check(request: HttpRequest, reference: str) -> HttpResponse:
     if answers is None:
         return redirect("lifecycle:change-seats", reference=reference)
     services = _services_for(contract)
-    seats_after = _seats_after(contract, answers, services)
+    seats_after = _seats_after(answers, services)
     errors: list[tuple[str, str]] = []
     seats_url = reverse("lifecycle:change-seats", args=[reference])
     if request.method == "POST":
