@@ -68,12 +68,19 @@ def _empty_cache() -> None:
     caches["throttle"].clear()
 
 
-@pytest.fixture
-def demo(db):
-    """The INTERFACE.md demo data, loaded as `make run` loads it."""
-    from demo.loader import load_flex_demo
+@pytest.fixture(scope="session")
+def _demo_data(django_db_setup, django_db_blocker):
+    from tests.demo_snapshot import DemoData
 
-    load_flex_demo(with_users=True)
+    with django_db_blocker.unblock():
+        return DemoData()
+
+
+@pytest.fixture
+def demo(_demo_data, db):
+    """The INTERFACE.md demo data, loaded as `make run` loads it (on PostgreSQL once a session,
+    then copied into each test: tests/demo_snapshot.py)."""
+    _demo_data.load()
 
 
 @pytest.fixture

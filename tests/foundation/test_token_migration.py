@@ -29,8 +29,13 @@ def test_the_drf_token_table_is_dropped_and_its_users_can_be_deleted():
         )
     MigrationRecorder(connection).record_applied("authtoken", "0001_initial")
 
-    after = migrate(AFTER)
+    migrate(AFTER)
 
     assert "authtoken_token" not in connection.introspection.table_names()
     assert not MigrationRecorder(connection).migration_qs.filter(app="authtoken").exists()
-    after.get_model("accounts", "User").objects.filter(pk=user.pk).delete()
+    # In SQL, as the database sees it: the historical models at this point know only the
+    # ancestors of accounts 0004, not the tables the later apps' migrations have since moved.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM accounts_user WHERE id = %s", [user.pk])
+        cursor.execute("SELECT count(*) FROM accounts_user WHERE id = %s", [user.pk])
+        assert cursor.fetchone() == (0,)
