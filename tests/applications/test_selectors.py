@@ -49,12 +49,27 @@ def test_lead_time_without_decisions(db):
     assert (summary.decided, summary.median_days, summary.median_months) == (0, None, None)
 
 
-def test_lead_time_costs_one_query(db, django_assert_num_queries):
+@pytest.mark.parametrize("decisions", [5, 40])
+def test_lead_time_returns_the_middle_rows_only_however_many_decisions(
+    db, decisions, django_assert_num_queries
+):
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    for days in range(5):
+    for days in range(decisions):  # 0, 1, ... days: the median is (decisions - 1) / 2
         _decided(start, days)
-    with django_assert_num_queries(1):
-        selectors.onboarding_lead_time_summary()
+    with django_assert_num_queries(1) as context:
+        summary = selectors.onboarding_lead_time_summary()
+    assert (summary.decided, summary.median_days) == (
+        decisions,
+        (Decimal(decisions - 1) / 2).quantize(Decimal("0.1")),
+    )
+    assert "ROW_NUMBER()" in context.captured_queries[-1]["sql"]  # numbered in the database
+
+
+def test_lead_time_of_an_odd_number_of_decisions_is_the_middle_one(db):
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for days in (90, 3, 7):  # made out of order: the median sorts by time taken
+        _decided(start, days)
+    assert selectors.onboarding_lead_time_summary().median_days == Decimal("7.0")
 
 
 def test_age_counts_whole_days_until_now_or_the_decision(frozen_now):

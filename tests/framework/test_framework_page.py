@@ -109,7 +109,8 @@ def test_member_savings_are_paged_for_cabinet_office_staff(client, demo):
 # Cold (nothing cached for this catalogue version yet): session, user, groups (navigation and
 # the role checks); services; the catalogue version; members per service, members by kind and
 # size, the largest, savings totals (cached per version); how many members; a page of them;
-# their seats; how many core snapshots; the newest; decided applications' lead times. Then by
+# their seats; how many core snapshots; the newest; the middle one or two of the decided
+# applications' lead times (their median, never every decision). Then by
 # role: approvers a version, count, version and page of members' savings (each cached too), a
 # CIO their own organisation's (never cached).
 COLD = {"approver": 3 + 12 + 4, "cio-dius": 3 + 12 + 1, "procurement": 3 + 12}
