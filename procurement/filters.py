@@ -193,11 +193,12 @@ class ContractFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(organisation__name__icontains=value)
-            | Q(organisation__short_name__icontains=value)
-        )
+        # The organisations as a subquery of their own, not a join: each side is then answered
+        # from its trigram indexes (organisations 0004, contracts 0008) on PostgreSQL.
+        named = Organisation.objects.filter(
+            Q(name__icontains=value) | Q(short_name__icontains=value)
+        ).values("pk")
+        return queryset.filter(Q(reference__icontains=value) | Q(organisation__in=named))
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Ordering is applied in filter_queryset so that the default applies without `sort`.
