@@ -8,7 +8,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, Case, F, Prefetch, Q, QuerySet, Sum, When, Window
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+    Window,
+)
 from django.db.models.functions import Cast, Round, RowNumber
 from django.http import Http404
 
@@ -203,22 +214,30 @@ def _rows_with_lines(chunk: list) -> Iterator[ContractRow]:
 
 @dataclass(frozen=True)
 class ContractTotals:
+    count: int
     annual_value: Decimal
     total_value: Decimal
 
 
 def contract_totals(contracts: QuerySet[Contract]) -> ContractTotals:
-    """Annual and total value (current prices) of every contract in `contracts`, in one query
-    over the contracts' stored annual values (contracts.services keeps them), never their lines.
+    """How many contracts `contracts` holds and their annual and total value (current prices),
+    in one query over the contracts' stored annual values (contracts.services keeps them),
+    never their lines: a list's count and totals in a single pass over what it filters.
 
     The database adds whole pence, so the sums are exact on SQLite too, which would add
     decimals as floats; Python turns the pence back into pounds.
     """
     pence = Cast(Round(F("annual_value") * 100), BigIntegerField())
     sums = contracts.order_by().aggregate(
-        annual=Sum(pence), total=Sum(pence * F("term_years"), output_field=BigIntegerField())
+        count=Count("pk"),
+        annual=Sum(pence),
+        total=Sum(pence * F("term_years"), output_field=BigIntegerField()),
     )
-    return ContractTotals(annual_value=_pounds(sums["annual"]), total_value=_pounds(sums["total"]))
+    return ContractTotals(
+        count=sums["count"],
+        annual_value=_pounds(sums["annual"]),
+        total_value=_pounds(sums["total"]),
+    )
 
 
 def _pounds(pence) -> Decimal:

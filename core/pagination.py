@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 
 
 def query_string(params: dict[str, str], **changes) -> str:
@@ -36,3 +37,16 @@ def govuk_pagination(page: Page, params: dict[str, str]) -> dict:
         ),
         "next": query_string(params, page=page.next_page_number()) if page.has_next() else None,
     }
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many objects there are, by a query that counted them along with
+    something else (a list's totals), so it does not count them again."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count

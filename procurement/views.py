@@ -19,7 +19,7 @@ from contracts import selectors
 from contracts.history import contract_sources
 from contracts.models import DownloadKind
 from core.history import timeline
-from core.pagination import govuk_pagination, query_string
+from core.pagination import CountedPaginator, govuk_pagination, query_string
 from rollout.history import wave_sources
 from rollout.selectors import contract_rollout_status
 
@@ -85,12 +85,15 @@ def _list_page(
     if filterset.is_valid():
         params = filterset.canonical_params()
         contracts = filterset.qs
-        page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+        totals = selectors.contract_totals(contracts)  # counts them too: one pass, not two
+        page = CountedPaginator(contracts, PAGE_SIZE, count=totals.count).get_page(
+            request.GET.get("page")
+        )
         context.update(
             params=params,
             page=page,
             rows=[(contract, selectors.figures_for(contract)) for contract in page.object_list],
-            totals=selectors.contract_totals(contracts) if page.paginator.count else None,
+            totals=totals if totals.count else None,
             headers=_sort_headers(params),
             pagination=govuk_pagination(page, params),
             download_query=query_string(params),

@@ -132,12 +132,13 @@ def test_totals_add_every_filtered_contract_to_the_penny(priced_framework):
     )
     totals = selectors.contract_totals(Contract.objects.all())
     # CON-A: 1,520,000.00 a year x 5 = 7,600,000.00; CON-C: 0.03 a year x 2 = 0.06
+    assert totals.count == 2
     assert totals.annual_value == D("1520000.03")
     assert totals.total_value == D("7600000.06")
     only_c = selectors.contract_totals(Contract.objects.filter(reference="CON-C"))
     assert (only_c.annual_value, only_c.total_value) == (D("0.03"), D("0.06"))
     none = selectors.contract_totals(Contract.objects.none())
-    assert (none.annual_value, none.total_value) == (D("0.00"), D("0.00"))
+    assert (none.count, none.annual_value, none.total_value) == (0, D("0.00"), D("0.00"))
 
 
 def test_rollout_status_reads_the_waves():
