@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from catalogue.models import Service
 from contracts.models import Contract, ContractEvent, ContractStatus
 
+from .models import PublishedFile, PublishedFileName
 from .ocds import CallOff, Line, Publisher, Step
 
 
@@ -36,6 +37,17 @@ def _midnight(day: dt.date) -> dt.datetime:
 def published_contracts():
     """Every call-off contract the framework has signed (drafts are not yet awarded)."""
     return Contract.objects.exclude(status=ContractStatus.DRAFT).filter(signed_on__isnull=False)
+
+
+def published_file(name: PublishedFileName) -> PublishedFile | None:
+    """The latest made copy of a published file, if one has been made."""
+    return PublishedFile.objects.filter(name=name).first()
+
+
+def contract_lines_made_on_request() -> bool:
+    """Whether the contract-lines CSV is small enough to make inside a visitor's request
+    (always current), rather than served from the file a worker publishes."""
+    return published_contracts().count() <= settings.OPEN_DATA_CSV_IMMEDIATE_MAX
 
 
 @dataclass(frozen=True)

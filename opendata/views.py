@@ -3,37 +3,18 @@ with one row per contract line."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
-
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
-from core.spreadsheets import neutralise
+from . import contract_lines, selectors, services
+from .models import PublishedFileName
 
-from . import ocds, selectors
-
-CSV_HEADER = [
-    "ocid",
-    "release_id",
-    "contract_reference",
-    "contract_kind",
-    "contract_status",
-    "buyer",
-    "supplier",
-    "date_signed",
-    "contract_start",
-    "contract_end",
-    "term_years",
-    "amendments",
-    "item_id",
-    "service",
-    "seats",
-    "unit_value_at_signing_gbp",
-    "annual_value_at_signing_gbp",
-]
+FILENAME = "flex-contract-lines.csv"
+# How often the "being made" page asks again (the file takes seconds to a minute to make).
+REFRESH_SECONDS = 30
 
 
 @require_GET
@@ -41,49 +22,43 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "opendata/open_data.html",
-        {"ocid_prefix": settings.OCDS_OCID_PREFIX, "page_size": settings.OCDS_PAGE_SIZE},
+        {
+            "ocid_prefix": settings.OCDS_OCID_PREFIX,
+            "page_size": settings.OCDS_PAGE_SIZE,
+            "lines_file": None
+            if selectors.contract_lines_made_on_request()
+            else selectors.published_file(PublishedFileName.CONTRACT_LINES),
+        },
     )
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @require_GET
 def contract_lines_csv(request: HttpRequest) -> HttpResponse:
-    """Every published contract's current lines, a page of contracts at a time (bounded
-    memory, three queries a page)."""
-    response = StreamingHttpResponse(_csv_lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="flex-contract-lines.csv"'
+    """The contract-lines CSV: made on request for a small framework (streamed a page of
+    contracts at a time), else the file a worker publishes (opendata/services.py); while
+    there is none yet, a page saying it is being made, which refreshes itself."""
+    if selectors.contract_lines_made_on_request():
+        response = StreamingHttpResponse(
+            contract_lines.csv_lines(), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
+        return response
+    published = selectors.published_file(PublishedFileName.CONTRACT_LINES)
+    if published is None:
+        services.contract_lines_publish_soon()
+        response = render(
+            request,
+            "opendata/being_made.html",
+            {"refresh_seconds": REFRESH_SECONDS},
+            status=503,
+        )
+        response["Retry-After"] = str(REFRESH_SECONDS)
+        return response
+    response = FileResponse(
+        published.file.open("rb"),
+        as_attachment=True,
+        filename=FILENAME,
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Last-Modified"] = http_date(published.made_at.timestamp())
     return response
-
-
-def _csv_lines() -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
-    publisher = selectors.publisher()
-    for call_off in selectors.call_offs(size=settings.OCDS_PAGE_SIZE):
-        latest = call_off.steps[-1]
-        amendments = sum(1 for step in call_off.steps if step.kind == "changed")
-        for line in latest.lines:
-            row = [
-                ocds.ocid(publisher, call_off.reference),
-                ocds.release_id(call_off),
-                call_off.reference,
-                call_off.kind_label,
-                "terminated" if call_off.status == "ended" else "active",
-                call_off.buyer_name,
-                publisher.supplier_name,
-                call_off.signed.date().isoformat(),
-                call_off.start.date().isoformat(),
-                call_off.end.date().isoformat(),
-                call_off.term_years,
-                amendments,
-                f"{call_off.reference}-{line.service_slug}",
-                line.service_name,
-                line.seats,
-                f"{line.unit_price_at_signing:.2f}",
-                f"{line.seats * line.unit_price_at_signing:.2f}",
-            ]
-            yield writer.writerow([neutralise(str(cell)) for cell in row])

@@ -330,6 +330,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "procurement.tasks.sweep_export_jobs",
         "schedule": env.float("EXPORT_SWEEP_SECONDS", default=300.0),
     },
+    # Makes the open-data contract-lines CSV again (opendata/services.py), once a day.
+    "publish-open-data": {
+        "task": "opendata.tasks.publish_contract_lines",
+        "schedule": env.float("OPEN_DATA_PUBLISH_SECONDS", default=24 * 3600.0),
+    },
 }
 
 # Contract lists of more than this many contracts are made by a Celery worker, with progress
@@ -348,6 +353,9 @@ OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default="Cabinet Office")
 OCDS_SUPPLIER_NAME = env.str("OCDS_SUPPLIER_NAME", default="Flex managed desktop service")
 # Releases a page of the package holds, and how often one address may ask without signing in.
 OCDS_PAGE_SIZE = env.int("OCDS_PAGE_SIZE", default=500)
+# Over this many published contracts, the contract-lines CSV is the file a worker makes every
+# night rather than made in the visitor's request (opendata/services.py).
+OPEN_DATA_CSV_IMMEDIATE_MAX = env.int("OPEN_DATA_CSV_IMMEDIATE_MAX", default=5000)
 OCDS_ANON_RATE = env.str("OCDS_ANON_RATE", default="60/min")
 
 

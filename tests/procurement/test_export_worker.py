@@ -2,7 +2,8 @@
 
 A worker subprocess (solo pool) consumes from CELERY_BROKER_URL and writes to the test
 database and to this module's MEDIA_ROOT; the test process asks through the API as a client
-would (Celery not eager) and polls the job's status until the file is ready.
+would (Celery not eager) and polls the job's status until the file is ready. The open-data
+CSV a large framework publishes (opendata/services.py) is made by the same worker.
 """
 
 from __future__ import annotations
@@ -187,3 +188,19 @@ def test_a_job_that_fails_in_the_worker_is_recorded_as_failed(demo, live, api_cl
     client.force_login(user)
     body = client.get(f"/contracts/exports/{job.pk}/").content.decode()
     assert "Your file could not be made" in body
+
+
+def test_the_open_data_file_is_made_by_the_worker_when_first_asked_for(
+    demo, live, client, settings
+):
+    """The public contract-lines CSV of a large framework, through the same worker."""
+    from opendata import contract_lines
+    from opendata.models import PublishedFile
+
+    settings.OPEN_DATA_CSV_IMMEDIATE_MAX = 0
+    assert client.get("/open-data/contract-lines.csv").status_code == 503
+
+    _wait_for(PublishedFile.objects.exists, timeout=30, what="the worker to publish", log=live)
+    response = client.get("/open-data/contract-lines.csv")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == "".join(contract_lines.csv_lines())
