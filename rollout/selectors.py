@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -56,7 +57,10 @@ def plan_window(contract: Contract) -> schedule.DateWindow:
     return _term_window(contract.start_date, contract.term_years)
 
 
+@functools.lru_cache(maxsize=4096)
 def _term_window(start_date: dt.date, term_years: int) -> schedule.DateWindow:
+    """Pure, and asked for once per wave across every plan (`seats_going_live_by_month`):
+    contracts starting on the same day for the same term share one answer."""
     try:
         end = values.end_date(start_date, term_years)
     except (ValueError, OverflowError):  # a term running past the year 9999
