@@ -35,45 +35,42 @@ def contract_lines_publish(*, unless_made_since: dt.datetime | None = None) -> P
         return current
     made_at = timezone.now()
     contracts = selectors.published_contracts().count()
-    rows = 0
+    lines = -1  # the header is not a contract line
     with tempfile.TemporaryFile() as handle:
         for line in contract_lines.csv_lines():
             handle.write(line.encode())
-            rows += 1
+            lines += 1
         size = handle.tell()
         handle.seek(0)
         stored = PublishedFile(file=None)
         stored.file.save(f"contract-lines-{made_at:%Y%m%dT%H%M%S}.csv", File(handle), save=False)
-    new_name = stored.file.name
+    fields = {
+        "file": stored.file.name,
+        "rows": lines,
+        "contracts": contracts,
+        "size": size,
+        "made_at": made_at,
+    }
     try:
         with transaction.atomic():
-            published, created = PublishedFile.objects.select_for_update().get_or_create(
-                name=PublishedFileName.CONTRACT_LINES,
-                defaults={
-                    "file": new_name,
-                    "rows": rows - 1,
-                    "contracts": contracts,
-                    "size": size,
-                    "made_at": made_at,
-                },
+            previous = (
+                PublishedFile.objects.select_for_update()
+                .filter(name=PublishedFileName.CONTRACT_LINES)
+                .values_list("file", flat=True)
+                .first()
             )
-            old_name = None if created else published.file.name
-            if not created:
-                published.file = new_name
-                published.rows = rows - 1
-                published.contracts = contracts
-                published.size = size
-                published.made_at = made_at
-                published.save()
-            if old_name and old_name != new_name:
+            published, _ = PublishedFile.objects.update_or_create(
+                name=PublishedFileName.CONTRACT_LINES, defaults=fields
+            )
+            if previous:
                 storage = published.file.storage
-                transaction.on_commit(lambda: storage.delete(old_name))
+                transaction.on_commit(lambda: storage.delete(previous))
     except Exception:
-        stored.file.storage.delete(new_name)  # nothing half-published is left behind
+        stored.file.storage.delete(stored.file.name)  # nothing half-published is left behind
         raise
     logger.info(
         "Published the contract-lines CSV",
-        extra={"rows": rows - 1, "contracts": contracts, "bytes": size},
+        extra={"rows": lines, "contracts": contracts, "bytes": size},
     )
     return published
 
