@@ -5,30 +5,23 @@ in under 5 s, with peak memory that does not grow with the number of contracts (
 2,000 and 10,000 contracts with tracemalloc, in a separate pass so tracing does not slow the
 timed one).
 
-Runs standalone (`.venv/bin/python -m bench.bench_downloads`) against a throwaway database:
-a temporary SQLite file, or a `bench_downloads_<pid>` PostgreSQL database when DATABASE_URL
-points at PostgreSQL. Both are dropped afterwards; the developer's own data is never touched.
+Runs standalone (`.venv/bin/python -m bench.bench_downloads`) against a throwaway database
+(bench.support.throwaway_django: a temporary SQLite file, or a PostgreSQL database next to
+DATABASE_URL's), dropped afterwards; the developer's own data is never touched.
 """
 
 from __future__ import annotations
 
-import os
 import statistics
-import tempfile
 import time
 import tracemalloc
 from decimal import Decimal
 
-import django
+from bench.support import throwaway_django
 
 PDF_RUNS = 15
 SIZES = (2_000, 10_000)
 ORGANISATIONS = 200
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "flexportal.settings.local")
-    django.setup()
 
 
 def _client():
@@ -186,27 +179,9 @@ def _measure() -> list[dict]:
 
 
 def run() -> list[dict]:
-    _setup()
-    from django.conf import settings
-    from django.db import connection
-
-    # The query log of DEBUG would grow with the row count and spoil the memory figure.
-    debug, settings.DEBUG = settings.DEBUG, False
-    tempdir = None
-    test_settings = connection.settings_dict.setdefault("TEST", {})
-    if connection.vendor == "sqlite":
-        tempdir = tempfile.TemporaryDirectory(prefix="bench-downloads-")
-        test_settings["NAME"] = os.path.join(tempdir.name, "bench.sqlite3")
-    else:
-        test_settings["NAME"] = f"bench_downloads_{os.getpid()}"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    # DEBUG off inside: its query log would grow with the row count and spoil the memory figure.
+    with throwaway_django("downloads"):
         return _measure()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        settings.DEBUG = debug
-        if tempdir is not None:
-            tempdir.cleanup()
 
 
 def main() -> None:

@@ -10,12 +10,13 @@ bench/bench_downloads.py, whose data builder it reuses.
 from __future__ import annotations
 
 import io
-import os
 import statistics
 import tempfile
 import time
 import tracemalloc
 from typing import Any
+
+from bench.support import throwaway_django
 
 RUNS = 3
 SIZE = 10_000
@@ -116,28 +117,8 @@ def _measure() -> list[dict]:
 
 
 def run() -> list[dict]:
-    from bench.bench_downloads import _setup
-
-    _setup()
-    from django.conf import settings
-    from django.db import connection
-
-    debug, settings.DEBUG = settings.DEBUG, False
-    tempdir = None
-    test_settings = connection.settings_dict.setdefault("TEST", {})
-    if connection.vendor == "sqlite":
-        tempdir = tempfile.TemporaryDirectory(prefix="bench-xlsx-")
-        test_settings["NAME"] = os.path.join(tempdir.name, "bench.sqlite3")
-    else:
-        test_settings["NAME"] = f"bench_xlsx_{os.getpid()}"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_django("xlsx"):
         return _measure()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        settings.DEBUG = debug
-        if tempdir is not None:
-            tempdir.cleanup()
 
 
 def main() -> None:
