@@ -124,22 +124,29 @@ class ApplicationAction(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class ApplicationEvent(models.Model):
-    """Append-only audit trail of an application: who did what, and when."""
+class DecisionEvent(models.Model):
+    """One step of an append-only audit trail: who did what, and when (the sign-up's and the
+    change request's trails share it)."""
 
-    application = models.ForeignKey(
-        SignUpApplication, on_delete=models.CASCADE, related_name="events"
-    )
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20, choices=ApplicationAction.choices)
     detail = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApplicationEvent(DecisionEvent):
+    """Append-only audit trail of an application."""
+
+    application = models.ForeignKey(
+        SignUpApplication, on_delete=models.CASCADE, related_name="events"
+    )
 
 
 class ChangeStatus(models.TextChoices):
@@ -238,19 +245,9 @@ class ChangeRequestLine(models.Model):
         return self.seats_after - self.seats_before
 
 
-class ChangeRequestEvent(models.Model):
+class ChangeRequestEvent(DecisionEvent):
     """Append-only audit trail of a change request."""
 
     change_request = models.ForeignKey(
         ChangeRequest, on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=20, choices=ApplicationAction.choices)
-    detail = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
