@@ -22,7 +22,7 @@ from core.pagination import govuk_pagination
 
 from .. import selectors, services
 from ..forms import ApproveForm, QueueFilterForm, RejectForm, WithdrawForm
-from ..models import ApplicationStatus, ChangeRequest, SignUpApplication
+from ..models import ApplicationStatus, ChangeRequest, ChangeStatus, SignUpApplication
 
 Subject = SignUpApplication | ChangeRequest
 
@@ -145,6 +145,24 @@ def _noun(subject: SignUpApplication | ChangeRequest) -> str:
     return "change request" if isinstance(subject, ChangeRequest) else "application"
 
 
+def refused_unless_waiting(request: HttpRequest, subject: Subject, *, becoming: str):
+    """None while `subject` (a sign-up or a change request) waits for a decision; otherwise a
+    redirect to its page with a message saying why it cannot be `becoming`."""
+    waiting = (
+        ChangeStatus.SUBMITTED
+        if isinstance(subject, ChangeRequest)
+        else ApplicationStatus.SUBMITTED
+    )
+    if subject.status == waiting:
+        return None
+    messages.error(
+        request,
+        f"{_noun(subject).capitalize()} {subject.reference} is "
+        f"{subject.get_status_display().lower()}, so it cannot be {becoming}.",
+    )
+    return redirect(_detail_url(subject))
+
+
 def transition(
     request: HttpRequest,
     subject: Subject,
@@ -256,13 +274,8 @@ def application_approve(request: HttpRequest, reference: str) -> HttpResponse:
     application = selectors.application_get(user=request.user, reference=reference)
     if not permissions.can_decide_application(request.user, application):
         raise PermissionDenied("You cannot decide this application.")
-    if application.status != ApplicationStatus.SUBMITTED:
-        messages.error(
-            request,
-            f"Application {reference} is {application.get_status_display().lower()}, "
-            "so it cannot be approved.",
-        )
-        return redirect("applications:application-detail", reference=reference)
+    if (closed := refused_unless_waiting(request, application, becoming="approved")) is not None:
+        return closed
     return reason_page(
         request,
         application,
@@ -284,13 +297,8 @@ def application_reject(request: HttpRequest, reference: str) -> HttpResponse:
     application = _for_action(request, reference)
     if not permissions.can_decide_application(request.user, application):
         raise PermissionDenied("You cannot decide this application.")
-    if application.status != ApplicationStatus.SUBMITTED:
-        messages.error(
-            request,
-            f"Application {reference} is {application.get_status_display().lower()}, "
-            "so it cannot be rejected.",
-        )
-        return redirect("applications:application-detail", reference=reference)
+    if (closed := refused_unless_waiting(request, application, becoming="rejected")) is not None:
+        return closed
     return reason_page(
         request,
         application,

@@ -25,7 +25,7 @@ from .. import changes, selectors
 from ..forms import SEATS_PREFIX, ApproveForm, ChangeSeatsForm, RejectForm, WithdrawForm
 from ..models import ChangeRequest, ChangeStatus
 from ..services import TransitionNotAllowed
-from .applications import next_item_context, reason_page
+from .applications import next_item_context, reason_page, refused_unless_waiting
 
 SESSION_KEY = "applications.change_journey"
 
@@ -188,24 +188,13 @@ def _for_action(request: HttpRequest, reference: str) -> ChangeRequest:
     return selectors.change_request_get(user=request.user, reference=reference)
 
 
-def _require_open(request: HttpRequest, change_request: ChangeRequest, becoming: str):
-    if change_request.status == ChangeStatus.SUBMITTED:
-        return None
-    messages.error(
-        request,
-        f"Change request {change_request.reference} is "
-        f"{change_request.get_status_display().lower()}, so it cannot be {becoming}.",
-    )
-    return redirect("applications:change-detail", reference=change_request.reference)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_approve(request: HttpRequest, reference: str) -> HttpResponse:
     change_request = _for_action(request, reference)
     if not permissions.can_decide_application(request.user, change_request):
         raise PermissionDenied("You cannot decide this change request.")
-    if (closed := _require_open(request, change_request, "approved")) is not None:
+    if (closed := refused_unless_waiting(request, change_request, becoming="approved")) is not None:
         return closed
     return reason_page(
         request,
@@ -233,7 +222,7 @@ def change_reject(request: HttpRequest, reference: str) -> HttpResponse:
     change_request = _for_action(request, reference)
     if not permissions.can_decide_application(request.user, change_request):
         raise PermissionDenied("You cannot decide this change request.")
-    if (closed := _require_open(request, change_request, "rejected")) is not None:
+    if (closed := refused_unless_waiting(request, change_request, becoming="rejected")) is not None:
         return closed
     return reason_page(
         request,
@@ -253,7 +242,9 @@ def change_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     change_request = _for_action(request, reference)
     if not permissions.owns(request.user, change_request.organisation_id):
         raise PermissionDenied("Only the organisation's CIO can withdraw its change request.")
-    if (closed := _require_open(request, change_request, "withdrawn")) is not None:
+    if (
+        closed := refused_unless_waiting(request, change_request, becoming="withdrawn")
+    ) is not None:
         return closed
     return reason_page(
         request,
