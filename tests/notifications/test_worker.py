@@ -6,7 +6,6 @@ delivers it once, with the task's own retry finding it already sent."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,13 +19,7 @@ from flexportal.celery import app
 from notifications.models import Notification, NotificationStatus, TemplateKey
 from notifications.services import notification_enqueue
 from notifications.tasks import send_due_notifications
-from tests.repricing.test_worker import (
-    BASE_DIR,
-    CELERY,
-    _stop,
-    _subprocess_env,
-    _wait_for,
-)
+from tests.celery_worker import running_worker, wait_for, worker_env
 
 from .conftest import TEMPLATE_IDS
 from .fake_notify import FakeNotify
@@ -53,37 +46,15 @@ def notify_server() -> Iterator[FakeNotify]:
 @pytest.fixture(scope="module")
 def worker(django_db_setup, notify_server, tmp_path_factory) -> Iterator[Path]:
     log = tmp_path_factory.mktemp("celery") / "worker.log"
-    with app.connection_for_write() as connection:
-        app.control.purge(connection=connection)
     templates = {f"NOTIFY_TEMPLATE_{key.upper()}": value for key, value in TEMPLATE_IDS.items()}
-    env = _subprocess_env(
+    env = worker_env(
         WORKER_TEST_NOTIFY_BASE_URL=notify_server.url,
         WORKER_TEST_NOTIFY_API_KEY=notify_server.api_key,
         **templates,
     )
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                str(CELERY), "-A", "flexportal", "worker", "--pool=solo", "--concurrency=1",
-                "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                "-n", WORKER_NAME,
-            ],
-            cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        _wait_for(
-            lambda: (
-                process.poll() is not None
-                or bool(app.control.ping(destination=[WORKER_NAME], timeout=0.5))
-            ),
-            timeout=120,  # a loaded machine takes a while to import Django and Celery
-            what="the worker to start",
-            log=log,
-        )
-        assert process.poll() is None, log.read_text()
+    # A loaded machine takes a while to import Django and Celery.
+    with running_worker(WORKER_NAME, log, env, timeout=120):
         yield log
-    finally:
-        _stop(process)
 
 
 @pytest.fixture
@@ -121,7 +92,7 @@ def test_the_worker_sends_it_under_the_request_id_it_was_published_with(live, no
         notification = _enqueue("worker-1")  # commits, then publishes with the request's id
     finally:
         request_id.reset(token)
-    _wait_for(
+    wait_for(
         lambda: _status(notification) == NotificationStatus.SENT,
         timeout=60,
         what="the worker to send the notification",
@@ -135,7 +106,7 @@ def test_the_worker_sends_it_under_the_request_id_it_was_published_with(live, no
 def test_an_outage_then_recovery_through_the_worker_delivers_once(live, notify_server):
     notify_server.fail_with = 503
     notification = _enqueue("worker-2")
-    _wait_for(
+    wait_for(
         lambda: _status(notification) == NotificationStatus.FAILED,
         timeout=60,
         what="the first attempt to fail",
@@ -149,14 +120,14 @@ def test_an_outage_then_recovery_through_the_worker_delivers_once(live, notify_s
         next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
     )
     send_due_notifications.delay()
-    _wait_for(
+    wait_for(
         lambda: _status(notification) == NotificationStatus.SENT,
         timeout=60,
         what="the sweeper to send it",
         log=live,
     )
     # The task's retry comes round and finds it sent: still one email.
-    _wait_for(
+    wait_for(
         lambda: "'already sent'" in live.read_text(),
         timeout=120,
         what="the task's own retry",

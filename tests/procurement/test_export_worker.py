@@ -12,20 +12,17 @@ import csv
 import io
 import os
 import socket
-import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from contracts.models import Contract, ContractDownload, ContractKind, ContractStatus, DownloadKind
 from flexportal.celery import app
 from procurement import services
 from procurement.models import ExportJob
+from tests.celery_worker import running_worker, wait_for, worker_env
 
 pytestmark = [
     pytest.mark.postgres,
@@ -33,28 +30,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-BASE_DIR = Path(settings.BASE_DIR)
-CELERY = BASE_DIR / ".venv" / "bin" / "celery"
 WORKER_NAME = f"flex-export-test-{os.getpid()}@{socket.gethostname()}"
 EXTRA_CONTRACTS = 2_500
-
-
-def _test_database_url() -> str:
-    db = settings.DATABASES["default"]
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _wait_for(condition: Callable[[], bool], *, timeout: float, what: str, log: Path) -> None:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            pytest.fail(
-                f"Timed out after {timeout} s waiting for {what}.\n{log.read_text()[-3000:]}"
-            )
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -66,45 +43,8 @@ def media(tmp_path_factory) -> Path:
 def worker(django_db_setup, media, tmp_path_factory) -> Iterator[Path]:
     """A Celery worker on the test database and `media`; yields its log. Always stopped."""
     log = tmp_path_factory.mktemp("celery") / "worker.log"
-    with app.connection_for_write() as connection:
-        app.control.purge(connection=connection)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "flexportal.settings.worker_test",
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_CONN_MAX_AGE": "0",
-        "MEDIA_ROOT": str(media),
-    }
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                str(CELERY), "-A", "flexportal", "worker", "--pool=solo", "--concurrency=1",
-                "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                "-n", WORKER_NAME,
-            ],
-            cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        _wait_for(
-            lambda: (
-                process.poll() is not None
-                or bool(app.control.ping(destination=[WORKER_NAME], timeout=0.5))
-            ),
-            timeout=30,
-            what="the worker to start",
-            log=log,
-        )
-        assert process.poll() is None, log.read_text()
+    with running_worker(WORKER_NAME, log, worker_env(MEDIA_ROOT=str(media))):
         yield log
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
 
 
 @pytest.fixture
@@ -157,7 +97,7 @@ def test_a_large_export_is_made_by_the_worker_with_progress_then_downloaded(demo
         seen.append((status["status"], status["rows_done"]))
         return status["status"] in ("ready", "failed")
 
-    _wait_for(ready, timeout=60, what="the worker to make the file", log=live)
+    wait_for(ready, timeout=60, what="the worker to make the file", log=live)
     assert seen[-1] == ("ready", total)
     done = [rows for _, rows in seen]
     assert done == sorted(done)  # progress only moves forward
@@ -182,7 +122,7 @@ def test_a_job_that_fails_in_the_worker_is_recorded_as_failed(demo, live, api_cl
         job.refresh_from_db()
         return job.status in ("ready", "failed")
 
-    _wait_for(finished, timeout=30, what="the worker to run the job", log=live)
+    wait_for(finished, timeout=30, what="the worker to run the job", log=live)
     assert job.status == "failed"
     assert job.error == services.FAILURE_MESSAGE
     client.force_login(user)
@@ -200,7 +140,7 @@ def test_the_open_data_file_is_made_by_the_worker_when_first_asked_for(
     settings.OPEN_DATA_CSV_IMMEDIATE_MAX = 0
     assert client.get("/open-data/contract-lines.csv").status_code == 503
 
-    _wait_for(PublishedFile.objects.exists, timeout=30, what="the worker to publish", log=live)
+    wait_for(PublishedFile.objects.exists, timeout=30, what="the worker to publish", log=live)
     response = client.get("/open-data/contract-lines.csv")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).decode() == "".join(contract_lines.csv_lines())

@@ -14,13 +14,11 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -32,6 +30,7 @@ from flexportal.celery import app
 from repricing import services as repricing
 from repricing.models import RepricingRequest, RepricingRun
 from tests import factories
+from tests.celery_worker import BASE_DIR, CELERY, running_worker, stop, wait_for, worker_env
 
 from .helpers import assert_prices_match_a_recomputation_from_scratch
 
@@ -41,84 +40,21 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-BASE_DIR = Path(settings.BASE_DIR)
-CELERY = BASE_DIR / ".venv" / "bin" / "celery"
 WINDOW = 0.5  # seconds between repricing runs, for worker and publisher alike
 CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/0"
 WORKER_NAME = f"flex-test-{os.getpid()}@{socket.gethostname()}"
 
 
-def _test_database_url() -> str:
-    db = settings.DATABASES["default"]
-    credentials = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _subprocess_env(**extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "flexportal.settings.worker_test",
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "REPRICING_COALESCE_SECONDS": str(WINDOW),
-        "DATABASE_CONN_MAX_AGE": "0",
-        **extra,
-    }
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
-def _wait_for(condition: Callable[[], bool], *, timeout: float, what: str, log: Path) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            pytest.fail(
-                f"Timed out after {timeout} s waiting for {what}.\n{log.read_text()[-3000:]}"
-            )
-        time.sleep(0.05)
-    return time.monotonic() - started
+def _env(**extra: str) -> dict[str, str]:
+    return worker_env(REPRICING_COALESCE_SECONDS=str(WINDOW), **extra)
 
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, tmp_path_factory) -> Iterator[Path]:
     """A Celery worker on the test database; yields its log file. Always stopped."""
     log = tmp_path_factory.mktemp("celery") / "worker.log"
-    with app.connection_for_write() as connection:
-        app.control.purge(connection=connection)
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                str(CELERY), "-A", "flexportal", "worker", "--pool=solo", "--concurrency=1",
-                "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                "-n", WORKER_NAME,
-            ],
-            cwd=BASE_DIR, env=_subprocess_env(), stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        _wait_for(
-            lambda: (
-                process.poll() is not None
-                or bool(app.control.ping(destination=[WORKER_NAME], timeout=0.5))
-            ),
-            timeout=30,
-            what="the worker to start",
-            log=log,
-        )
-        assert process.poll() is None, log.read_text()
+    with running_worker(WORKER_NAME, log, _env()):
         yield log
-    finally:
-        _stop(process)
 
 
 @pytest.fixture
@@ -139,7 +75,7 @@ def _wait_until_idle(log: Path) -> None:
                 return False
         return True
 
-    _wait_for(idle, timeout=20, what="the worker to be idle", log=log)
+    wait_for(idle, timeout=20, what="the worker to be idle", log=log)
 
 
 def _all_processed() -> bool:
@@ -160,7 +96,7 @@ def test_an_approval_lowers_every_members_price_through_the_worker(demo, live):
     # The approval has committed; the repricing is the worker's, a moment later.
     assert RepricingRequest.objects.filter(processed_at__isnull=True).count() == 1
     assert _desktop_price() == Decimal("2142.68")
-    _wait_for(_all_processed, timeout=20, what="the worker to reprice", log=live)
+    wait_for(_all_processed, timeout=20, what="the worker to reprice", log=live)
 
     cabinet_office = dict(
         ContractLine.objects.filter(contract__reference="CON-2026-0001").values_list(
@@ -201,7 +137,7 @@ def test_a_burst_of_approvals_coalesces_into_few_runs(demo, live):
         services.application_approve(application=application, actor=approver)
 
     burst_seconds = time.monotonic() - started
-    _wait_for(_all_processed, timeout=30, what="the worker to finish the burst", log=live)
+    wait_for(_all_processed, timeout=30, what="the worker to finish the burst", log=live)
     _wait_until_idle(live)
 
     runs = list(
@@ -265,15 +201,15 @@ def test_with_the_broker_down_the_approval_stands_and_the_sweeper_reprices_later
                 str(CELERY), "-A", "flexportal", "beat", "--loglevel=INFO",
                 "--schedule", str(tmp_path / "beat-schedule"), "--max-interval", "1",
             ],
-            cwd=BASE_DIR, env=_subprocess_env(REPRICING_SWEEP_SECONDS="1"),
+            cwd=BASE_DIR, env=_env(REPRICING_SWEEP_SECONDS="1"),
             stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        _wait_for(
+        wait_for(
             _all_processed, timeout=30, what="the sweeper to reprice", log=tmp_path / "beat.log"
         )
     finally:
-        _stop(beat)
+        stop(beat)
 
     assert _desktop_price() == Decimal("1718.85")
     assert_prices_match_a_recomputation_from_scratch()
@@ -311,18 +247,18 @@ def test_with_the_broker_down_a_leave_and_an_expiry_are_repriced_by_the_beat_pat
                 "--schedule", str(tmp_path / "beat-schedule"), "--max-interval", "1",
             ],
             cwd=BASE_DIR,
-            env=_subprocess_env(REPRICING_SWEEP_SECONDS="1", CONTRACT_EXPIRY_SECONDS="1"),
+            env=_env(REPRICING_SWEEP_SECONDS="1", CONTRACT_EXPIRY_SECONDS="1"),
             stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        _wait_for(
+        wait_for(
             lambda: Contract.objects.get(pk=lapsed.pk).status == "ended" and _all_processed(),
             timeout=30,
             what="the expiry and both repricings",
             log=tmp_path / "beat.log",
         )
     finally:
-        _stop(beat)
+        stop(beat)
 
     reasons = set(RepricingRequest.objects.values_list("reason", flat=True))
     assert {"ONS left", "Lapsed body's contract expired"} <= reasons

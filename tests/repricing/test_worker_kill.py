@@ -30,17 +30,10 @@ from applications.models import SignUpApplication
 from catalogue.models import PriceSnapshot, Service
 from flexportal.celery import app
 from repricing.models import RepricingRequest, RepricingRun
+from tests.celery_worker import start_worker, stop, test_database_url, wait_for
 
 from .helpers import assert_prices_match_a_recomputation_from_scratch, prices_cached
-from .test_worker import (
-    BASE_DIR,
-    CELERY,
-    WINDOW,
-    _stop,
-    _subprocess_env,
-    _test_database_url,
-    _wait_for,
-)
+from .test_worker import WINDOW, _env
 
 pytestmark = [
     pytest.mark.postgres,
@@ -79,32 +72,9 @@ def slow_reprice():
 
 
 def _start_worker(name: str, log: Path, **env: str) -> subprocess.Popen:
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                str(CELERY), "-A", "flexportal", "worker", "--pool=solo", "--concurrency=1",
-                "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                "-n", name,
-            ],
-            cwd=BASE_DIR,
-            env=_subprocess_env(WORKER_TEST_VISIBILITY_TIMEOUT=str(VISIBILITY_SECONDS), **env),
-            stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        _wait_for(
-            lambda: (
-                process.poll() is not None
-                or bool(app.control.ping(destination=[name], timeout=0.5))
-            ),
-            timeout=30,
-            what=f"worker {name} to start",
-            log=log,
-        )
-        assert process.poll() is None, log.read_text()
-    except BaseException:
-        _stop(process)
-        raise
-    return process
+    return start_worker(
+        name, log, _env(WORKER_TEST_VISIBILITY_TIMEOUT=str(VISIBILITY_SECONDS), **env)
+    )
 
 
 def _run_in_progress() -> dict | None:
@@ -159,12 +129,12 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_restarted_worker_redoes_
     first = _start_worker(
         f"flex-kill-first-{pid}@{socket.gethostname()}",
         first_log,
-        DATABASE_URL=_test_database_url() + gone_client_check,
+        DATABASE_URL=test_database_url() + gone_client_check,
     )
     second = None
     try:
         services.application_approve(application=application, actor=approver)
-        _wait_for(
+        wait_for(
             lambda: _run_in_progress() is not None,
             timeout=30,
             what="the repricing to be under way",
@@ -178,7 +148,7 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_restarted_worker_redoes_
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         killed_at = time.monotonic()
-        _wait_for(
+        wait_for(
             lambda: _backend_gone(run["pid"]),
             timeout=15,
             what="PostgreSQL to end the dead worker's session",
@@ -196,12 +166,12 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_restarted_worker_redoes_
         _sql(FAST_SQL)
         started = time.monotonic()
         second = _start_worker(f"flex-kill-second-{pid}@{socket.gethostname()}", second_log)
-        _wait_for(_all_processed, timeout=60, what="the restarted worker", log=second_log)
+        wait_for(_all_processed, timeout=60, what="the restarted worker", log=second_log)
         print(f"the restarted worker repriced within {time.monotonic() - started:.2f} s")
     finally:
-        _stop(first)
+        stop(first)
         if second is not None:
-            _stop(second)
+            stop(second)
 
     # The same task, never acknowledged by the dead worker, was done by the new one.
     assert task_id in _tasks(second_log, "succeeded")
