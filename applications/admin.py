@@ -4,6 +4,8 @@ reprice."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyModelAdmin
+
 from .models import (
     ApplicationEvent,
     ApplicationLine,
@@ -35,24 +37,15 @@ class ApplicationEventInline(_ReadOnlyInline):
     fields = ["at", "actor", "action", "detail"]
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ApplicationAdmin(ReadOnlyModelAdmin):
     list_display = ["reference", "organisation", "status", "submitted_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["reference", "organisation__name"]
     list_select_related = ["organisation"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(SignUpApplication)
-class SignUpApplicationAdmin(_ReadOnlyAdmin):
+class SignUpApplicationAdmin(_ApplicationAdmin):
     inlines = [ApplicationLineInline, ApplicationEventInline]
 
 
@@ -67,5 +60,5 @@ class ChangeRequestEventInline(_ReadOnlyInline):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(_ReadOnlyAdmin):
+class ChangeRequestAdmin(_ApplicationAdmin):
     inlines = [ChangeRequestLineInline, ChangeRequestEventInline]

@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from core.admin import ReadOnlyModelAdmin
+
 from .models import Contract, ContractDownload, ContractLine
 
 
@@ -73,7 +75,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContractDownload)
-class ContractDownloadAdmin(admin.ModelAdmin):
+class ContractDownloadAdmin(ReadOnlyModelAdmin):
     list_display = ["at", "user", "kind", "contract", "rows"]
     list_filter = ["kind"]
     list_select_related = ["user", "contract"]
@@ -82,12 +84,3 @@ class ContractDownloadAdmin(admin.ModelAdmin):
     # downloads at public-sector scale) on every page; the list is newest first anyway. One
     # count a page, not two.
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

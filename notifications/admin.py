@@ -2,13 +2,14 @@
 so an edit here cannot mark unsent mail as sent or send mail twice."""
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from core.admin import ReadOnlyModelAdmin
 
 from .models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyModelAdmin):
     list_display = ["created_at", "template", "recipient", "status", "attempts", "sent_at"]
     list_filter = ["status", "template"]
     search_fields = ["recipient", "key", "reference", "notify_id"]
@@ -27,12 +28,3 @@ class NotificationAdmin(admin.ModelAdmin):
         "sent_at",
         "next_attempt_at",
     ]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyModelAdmin
+
 from .models import Feedback
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ReadOnlyModelAdmin):
     list_display = ["created_at", "satisfaction", "short_improvement", "email"]
     list_filter = ["satisfaction", "created_at"]
     search_fields = ["improvement", "email"]
@@ -18,12 +20,3 @@ class FeedbackAdmin(admin.ModelAdmin):
     def short_improvement(self, feedback: Feedback) -> str:
         text = feedback.improvement
         return text if len(text) <= 80 else f"{text[:79]}…"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -20,6 +20,7 @@ from catalogue import pricing, schemes
 from catalogue import services as catalogue_services
 from catalogue.models import PriceBand, PriceSnapshot, Service
 from catalogue.selectors import scheme_for
+from core.admin import ReadOnlyModelAdmin
 
 from . import services
 from .models import RepricingRequest, RepricingRun
@@ -226,7 +227,7 @@ class ServiceAdmin(admin.ModelAdmin):
         return [{"added": {}}] if add else [{"changed": {"fields": changed}}] if changed else []
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _CatalogueRecordAdmin(ReadOnlyModelAdmin):
     """Records written only by the catalogue's services: Cabinet Office staff may look."""
 
     def has_module_permission(self, request) -> bool:
@@ -235,18 +236,9 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return _manages_catalogue(request)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(PriceSnapshot)
-class PriceSnapshotAdmin(_ReadOnlyAdmin):
+class PriceSnapshotAdmin(_CatalogueRecordAdmin):
     """Append-only price history: viewable, never added, changed or deleted by hand."""
 
     list_display = [
@@ -263,13 +255,13 @@ class PriceSnapshotAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(RepricingRequest)
-class RepricingRequestAdmin(_ReadOnlyAdmin):
+class RepricingRequestAdmin(_CatalogueRecordAdmin):
     list_display = ["requested_at", "reason", "caused_by", "processed_at"]
     list_select_related = ["caused_by"]
 
 
 @admin.register(RepricingRun)
-class RepricingRunAdmin(_ReadOnlyAdmin):
+class RepricingRunAdmin(_CatalogueRecordAdmin):
     list_display = [
         "started_at",
         "finished_at",
