@@ -21,7 +21,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 CELERY = BASE_DIR / ".venv" / "bin" / "celery"
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """DATABASE_URL of the test database this process uses, for the worker to use too."""
     db = settings.DATABASES["default"]
     credentials = quote(db["USER"] or "", safe="")
@@ -34,7 +34,7 @@ def worker_env(**extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "flexportal.settings.worker_test",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DATABASE_CONN_MAX_AGE": "0",

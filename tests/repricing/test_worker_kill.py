@@ -30,7 +30,7 @@ from applications.models import SignUpApplication
 from catalogue.models import PriceSnapshot, Service
 from flexportal.celery import app
 from repricing.models import RepricingRequest, RepricingRun
-from tests.celery_worker import start_worker, stop, test_database_url, wait_for
+from tests.celery_worker import start_worker, stop, wait_for, worker_database_url
 
 from .helpers import assert_prices_match_a_recomputation_from_scratch, prices_cached
 from .test_worker import WINDOW, _env
@@ -129,7 +129,7 @@ def test_a_worker_killed_mid_run_leaves_nothing_and_the_restarted_worker_redoes_
     first = _start_worker(
         f"flex-kill-first-{pid}@{socket.gethostname()}",
         first_log,
-        DATABASE_URL=test_database_url() + gone_client_check,
+        DATABASE_URL=worker_database_url() + gone_client_check,
     )
     second = None
     try:
