@@ -19,7 +19,7 @@ too (knox's `validate_user`). Rotating SECRET_KEY with the old key in SECRET_KEY
 tokens working, as it keeps sessions.
 
 Nothing is cached in the worker: every request reads the token and its user (one query, with
-the user's organisation, as the session backend does).
+the user's organisation and roles, as the session backend does: accounts/signed_in.py).
 
 Signing out of a session (accounts' logout page) ends that session only and does not touch
 API tokens: a token is a separate credential held by a script or client, revoked by that client
@@ -41,6 +41,7 @@ from knox.crypto import hash_token
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
+from . import signed_in
 from .models import ApiToken, User
 
 FINGERPRINT_SALT = "accounts.authentication.password_fingerprint"
@@ -78,9 +79,7 @@ class TokenAuthentication(knox_auth.TokenAuthentication):
         if not _KEY.fullmatch(key):
             raise exceptions.AuthenticationFailed(INVALID)
         digest = hash_token(key)
-        candidates = ApiToken.objects.filter(
-            token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH]
-        ).select_related("user", "user__organisation")
+        candidates = signed_in.tokens_with_users(key[: CONSTANTS.TOKEN_KEY_LENGTH])
         found = next((t for t in candidates if hmac.compare_digest(digest, t.digest)), None)
         if found is None:
             raise exceptions.AuthenticationFailed(INVALID)

@@ -1,20 +1,19 @@
-"""Authentication backend: Django's ModelBackend, loading the user's organisation with the user.
+"""Authentication backend: Django's ModelBackend, loading the user's organisation and roles
+with the user.
 
-Every signed-in page shows the organisation in its header and every permission check scopes by
-it, so reading both in one query saves a query on each request.
+Every signed-in page shows the organisation in its header, every permission check scopes by it,
+and the navigation and permissions need the user's roles, so all three are read in one plain
+SQL statement on each request (accounts/signed_in.py), never cached between requests.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+from . import signed_in
 
 
 class OrganisationModelBackend(ModelBackend):
     def get_user(self, user_id):
-        model = get_user_model()
-        try:
-            user = model._default_manager.select_related("organisation").get(pk=user_id)
-        except model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = signed_in.user_with_roles(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 PROSPECTIVE = "prospective"
 
 
+def remember_groups(user: User, names) -> None:
+    """Keep the user's group names, read with the user (accounts/signed_in.py), on the object."""
+    user._flex_group_names = frozenset(names)  # type: ignore[attr-defined]
+
+
 def _groups(user: AnyUser) -> frozenset[str]:
     """Group names, fetched once per user object (a request reuses request.user)."""
     if not user.is_authenticated:

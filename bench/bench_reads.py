@@ -1,7 +1,8 @@
 """What each read on a signed-in catalogue request costs, in process: the figures that explain
 the HTTP ratios (docs/performance.md). Each row is one read, repeated, on the demo data: a bare
-`SELECT 1` round trip, then the session, the user with their organisation, the user's roles,
-the catalogue version (as the portal reads it, and through the ORM as it did before), a Redis
+`SELECT 1` round trip, then the session and the user with their organisation and roles (each
+in plain SQL as the portal reads them, and through the ORM as it did before), the catalogue
+version (as the portal reads it, and through the ORM as it did before), a Redis
 cache get (when CELERY_BROKER_URL or REDIS_URL names a Redis), and three whole requests through
 Django's WSGI handler, as gunicorn calls it but without a socket: the minimal view, the
 catalogue page's ceiling (bench/urls.py) and the catalogue page itself, signed in.
@@ -11,7 +12,6 @@ catalogue page's ceiling (bench/urls.py) and the catalogue page itself, signed i
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Callable
 from wsgiref.util import setup_testing_defaults
@@ -45,12 +45,13 @@ def _reads() -> list[tuple[str, Callable[[], object]]]:
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.backends.db import SessionStore as OrmSessionStore
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
 
     from accounts import permissions
     from accounts.backends import OrganisationModelBackend
+    from accounts.sessions import SessionStore
     from catalogue.caching import catalogue_version
     from catalogue.models import CatalogueVersion
     from demo.loader import load_flex_demo
@@ -88,14 +89,22 @@ def _reads() -> list[tuple[str, Callable[[], object]]]:
     reads = [
         ("SELECT 1 round trip (raw cursor)", select_one),
         (
-            "the session (Django's db session store)",
+            "the session, plain SQL (accounts.sessions)",
             lambda: SessionStore(session.session_key).load(),
         ),
-        ("the user with their organisation (accounts.backends)", lambda: backend.get_user(user.pk)),
-        # A fresh copy each time, as each request has its own user object.
         (
-            "the user's roles (accounts.permissions)",
-            lambda: permissions.role_names(copy.copy(user)),
+            "the session through Django's ORM store (before)",
+            lambda: OrmSessionStore(session.session_key).load(),
+        ),
+        (
+            "the user with organisation and roles, plain SQL (accounts.backends)",
+            lambda: permissions.role_names(backend.get_user(user.pk)),
+        ),
+        (
+            "the user with organisation, then roles, through the ORM (before)",
+            lambda: permissions.role_names(
+                get_user_model().objects.select_related("organisation").get(pk=user.pk)
+            ),
         ),
         ("the catalogue version, plain SQL (catalogue.caching)", catalogue_version),
         (

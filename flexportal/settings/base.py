@@ -445,6 +445,8 @@ if SENTRY_DSN:
         send_default_pii=False,
     )
 
+# Django's database sessions, read in plain SQL on each request (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -137,8 +137,8 @@ def test_pages_follow_one_another_newest_first(client, demo):
     assert "Older changes" not in second and "Newer changes" in second
 
 
-SIGNED_IN = 2  # the session, then the user
-NAVIGATION = 1  # the user's groups, for the navigation and the permission
+SIGNED_IN = 2  # the session, then the user with their organisation and groups
+NAVIGATION = 0  # the user's groups are read with the user (accounts/signed_in.py)
 KINDS_ON_PAGE = 5  # organisations, services, contracts, contract lines, waves (no bands)
 # the page of (time, id, type) from the union of every table; per type on the page its events
 # (with their contexts) and the events before them (old values); the users named; the

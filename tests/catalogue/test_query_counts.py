@@ -9,8 +9,8 @@ from django.core.cache import cache
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = 2  # the session, then the user
-NAVIGATION = 1  # the user's groups, for the navigation by role
+SIGNED_IN = 2  # the session, then the user with their organisation and groups
+NAVIGATION = 0  # the user's groups are read with the user (accounts/signed_in.py)
 VERSION = 1  # the catalogue version, which keys the cached list (catalogue/caching.py)
 # The service page's change history, shown to procurement and Cabinet Office (core/history.py):
 # the service's events, the events before them (old values), its bands' events. Recorded on
@@ -63,7 +63,7 @@ def test_queries_do_not_grow_with_the_data(
 
 
 CACHED = [
-    # the version; the user's groups for the navigation
+    # the version (the user's groups for the navigation come with the user)
     ("/catalogue/", SIGNED_IN + VERSION + NAVIGATION),
     # the version
     ("/api/v1/services/", SIGNED_IN + VERSION),
@@ -87,7 +87,6 @@ def test_a_cached_catalogue_reads_only_its_version(
 def test_cio_quote_page_reads_the_organisation_once(client, demo_user, django_assert_num_queries):
     client.force_login(demo_user("cio-agency"))
     url = "/quote/?seats_desktop=2000&term_years=5"
-    # session; user with its organisation (accounts.backends); services; bands; groups
-    # (navigation, then cached)
-    with django_assert_num_queries(5):
+    # session; user with its organisation and groups (accounts.backends); services; bands
+    with django_assert_num_queries(4):
         assert client.get(url).status_code == 200

@@ -15,8 +15,8 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 URL = reverse("notifications:list")
-SIGNED_IN = 2  # the session, then the user
-NAVIGATION = 1  # the user's groups: the permission check and the navigation share them
+SIGNED_IN = 2  # the session, then the user with their organisation and groups
+NAVIGATION = 0  # the user's groups are read with the user (accounts/signed_in.py)
 
 
 def _notification(n: int, **fields) -> Notification:

@@ -9,8 +9,8 @@ from pages.views import RESPONSES_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = 2  # the session, then the user
-NAVIGATION = 1  # the user's groups: the permission check and the navigation share them
+SIGNED_IN = 2  # the session, then the user with their organisation and groups
+NAVIGATION = 0  # the user's groups are read with the user (accounts/signed_in.py)
 # how many answers; the page of answers; the count per rating
 FEEDBACK_LIST = SIGNED_IN + NAVIGATION + 3
 
