@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from knox.models import AbstractAuthToken
 
+from core.pagecache import stale_pages_on_write
+
 
 class Role(models.TextChoices):
     """The groups that grant a role in the portal; a user's role is the group they are in."""
@@ -11,6 +13,7 @@ class Role(models.TextChoices):
     PROCUREMENT = "Procurement officer", "Procurement officer"
 
 
+@stale_pages_on_write
 class User(AbstractUser):
     """A person who signs in. CIOs (and approvers, who work for the Cabinet Office) belong to
     one organisation, which scopes what they may see."""

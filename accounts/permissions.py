@@ -63,6 +63,20 @@ def is_cabinet_office(user: AnyUser) -> bool:
     return is_approver(user)
 
 
+def page_identity(user: User) -> str:
+    """Everything about a signed-in user that changes what a page shows them, for the keys of
+    cached pages (core/pagecache.py): who they are, their roles and their organisation."""
+    return "|".join(
+        [
+            str(user.pk),
+            ",".join(sorted(_groups(user))),
+            str(user.organisation_id),
+            str(user.is_superuser),
+            str(user.is_staff),
+        ]
+    )
+
+
 def role_names(user: AnyUser) -> list[str]:
     names = []
     if user.is_authenticated and user.is_superuser:

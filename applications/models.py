@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from contracts.models import ContractKind
+from core.pagecache import stale_pages_on_write
 
 
 class ApplicationStatus(models.TextChoices):
@@ -13,6 +14,7 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+@stale_pages_on_write
 class SignUpApplication(models.Model):
     """An organisation's application to join Flex, decided by a Cabinet Office approver."""
 
@@ -92,6 +94,7 @@ class SignUpApplication(models.Model):
         return self.reference
 
 
+@stale_pages_on_write
 class ApplicationLine(models.Model):
     """Seats of one service asked for in a sign-up application."""
 
@@ -141,6 +144,7 @@ class DecisionEvent(models.Model):
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
 
 
+@stale_pages_on_write
 class ApplicationEvent(DecisionEvent):
     """Append-only audit trail of an application."""
 
@@ -156,6 +160,7 @@ class ChangeStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+@stale_pages_on_write
 class ChangeRequest(models.Model):
     """A member's request to change an active contract's services and seats (add optional
     extras, remove them, change any line's seats), decided by a Cabinet Office approver in the
@@ -214,6 +219,7 @@ class ChangeRequest(models.Model):
         return self.reference
 
 
+@stale_pages_on_write
 class ChangeRequestLine(models.Model):
     """One service the change request changes: its seats on the contract before and after
     (0 before: a new line; 0 after: the line is removed)."""
@@ -245,6 +251,7 @@ class ChangeRequestLine(models.Model):
         return self.seats_after - self.seats_before
 
 
+@stale_pages_on_write
 class ChangeRequestEvent(DecisionEvent):
     """Append-only audit trail of a change request."""
 

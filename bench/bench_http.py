@@ -48,8 +48,9 @@ WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_HTTP_THREADS", "1"))
 WORKER_CLASS = "gthread" if THREADS > 1 else "sync"
 SETUP = f"gunicorn {WORKERS}x{THREADS} {WORKER_CLASS}, ab -k -c {CONCURRENCY} -n {REQUESTS}"
-# What the benchmark must not inherit from the developer's shell.
-DROPPED_ENV = ("CELERY_BROKER_URL", "REDIS_URL", "CACHE_URL")
+# What the benchmark must not inherit from the developer's shell: an exported cache, broker or
+# page-cache switch would change what is measured.
+DROPPED_ENV = ("CELERY_BROKER_URL", "REDIS_URL", "CACHE_URL", "PAGE_CACHE", "PAGE_CACHE_TTL")
 SECRET_KEY = "bench-only-" + "k" * 20 + "0123456789abcdefghijklmnop"
 
 

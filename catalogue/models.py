@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.history import track
+from core.pagecache import stale_pages_on_write
 
 from . import schemes
 from .schemes import PricingScheme
@@ -23,6 +24,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 @track(model_name="ServiceHistory")
+@stale_pages_on_write
 class Service(models.Model):
     """Something Flex offers, priced per seat per year under exactly one pricing scheme.
 
@@ -67,6 +69,7 @@ class Service(models.Model):
 
 
 @track(model_name="PriceBandHistory")
+@stale_pages_on_write
 class PriceBand(models.Model):
     """One band of a `volume` scheme: the price every member pays while framework seats are at
     most `up_to` (no bound when null; each scheme's last band has none)."""
@@ -92,6 +95,7 @@ class PriceBand(models.Model):
         return f"{self.service_id}: up to {self.up_to or 'any'} at £{self.unit_price}"
 
 
+@stale_pages_on_write
 class PriceSnapshot(models.Model):
     """Append-only price history: a row whenever a service's framework seats or price change."""
 
@@ -122,6 +126,7 @@ class PriceSnapshot(models.Model):
         return f"{self.service_id} at {self.effective_at:%Y-%m-%d}: £{self.unit_price}"
 
 
+@stale_pages_on_write
 class CatalogueVersion(models.Model):
     """One row whose number every catalogue write raises in its own transaction, so a cached
     catalogue response (catalogue/caching.py) is never served once the data it shows changed."""

@@ -15,6 +15,7 @@ from applications.selectors import onboarding_lead_time_summary
 from catalogue.views import HISTORY_ON_PAGE, history_points
 from core.charts import step_chart
 from core.formatting import money
+from core.pagecache import cached_page
 from core.pagination import query_string
 
 from . import selectors
@@ -22,6 +23,7 @@ from . import selectors
 
 @login_required
 @require_GET
+@cached_page(permissions.page_identity)
 def framework_view(request: HttpRequest) -> HttpResponse:
     overview = selectors.framework_overview(
         history_limit=HISTORY_ON_PAGE, members_page=request.GET.get("page")

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.history import track
+from core.pagecache import stale_pages_on_write
 
 
 class OrganisationKind(models.TextChoices):
@@ -19,6 +20,7 @@ class MembershipStatus(models.TextChoices):
 
 
 @track(model_name="OrganisationHistory")
+@stale_pages_on_write
 class Organisation(models.Model):
     """A public-sector body that is, or may become, a member of the Flex framework."""
 

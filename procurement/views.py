@@ -19,6 +19,7 @@ from contracts import selectors
 from contracts.history import contract_sources
 from contracts.models import DownloadKind
 from core.history import timeline
+from core.pagecache import cached_page
 from core.pagination import CountedPaginator, govuk_pagination, query_string
 from rollout.history import wave_sources
 from rollout.selectors import contract_rollout_status
@@ -104,6 +105,7 @@ def _list_page(
 
 @login_required
 @require_GET
+@cached_page(permissions.page_identity)
 def contract_list(request: HttpRequest) -> HttpResponse:
     return _list_page(request, _filterset(request))
 

@@ -18,6 +18,7 @@ from accounts import permissions
 from contracts import selectors as contract_selectors
 from core.errors import Conflict
 from core.forms import add_service_errors
+from core.pagecache import cached_page
 from core.pagination import govuk_pagination
 
 from .. import selectors, services
@@ -31,6 +32,7 @@ QUEUE_PAGE_SIZE = 25
 
 @login_required
 @require_GET
+@cached_page(permissions.page_identity)
 def application_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     # Procurement officers read the same queue, with nothing to decide.

@@ -5,6 +5,7 @@ REDIS_URL) Celery runs tasks eagerly in the web process. Both embedded defaults 
 that `make run` works on a fresh machine; real deployments set both variables.
 """
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -445,6 +446,11 @@ if SENTRY_DSN:
         send_default_pii=False,
     )
 
+# Whole pages kept per user until anything they show changes (core/pagecache.py; PostgreSQL
+# only). The release keys them, so a deploy never serves a page made by older templates.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_TTL = env.int("PAGE_CACHE_TTL", default=600)
+PAGE_CACHE_RELEASE = env.str("SENTRY_RELEASE", default="") or str(int(time.time()))
 # Django's database sessions, read in plain SQL on each request (accounts/sessions.py).
 SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True

@@ -35,5 +35,8 @@ CACHES = {
         "LOCATION": "throttle",
     },
 }
+# Whole-page caching (core/pagecache.py) off, so each test's queries and pages are the view's
+# own; tests/core/test_pagecache.py turns it on.
+PAGE_CACHE = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 AXES_FAILURE_LIMIT = 5
