@@ -13,7 +13,9 @@ class Role(models.TextChoices):
     PROCUREMENT = "Procurement officer", "Procurement officer"
 
 
-@stale_pages_on_write
+# Signing in (last_login), a password change and seeing the prices change nothing a kept page
+# shows (core/pagecache.py): those updates leave the pages be.
+@stale_pages_on_write(ignoring=("last_login", "password", "prices_seen_at"))
 class User(AbstractUser):
     """A person who signs in. CIOs (and approvers, who work for the Cabinet Office) belong to
     one organisation, which scopes what they may see."""

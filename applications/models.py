@@ -144,7 +144,6 @@ class DecisionEvent(models.Model):
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
 
 
-@stale_pages_on_write
 class ApplicationEvent(DecisionEvent):
     """Append-only audit trail of an application."""
 
@@ -251,7 +250,6 @@ class ChangeRequestLine(models.Model):
         return self.seats_after - self.seats_before
 
 
-@stale_pages_on_write
 class ChangeRequestEvent(DecisionEvent):
     """Append-only audit trail of a change request."""
 

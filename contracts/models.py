@@ -176,7 +176,6 @@ class DownloadKind(models.TextChoices):
     XLSX = "xlsx", "Contract list (XLSX)"
 
 
-@stale_pages_on_write
 class ContractDownload(models.Model):
     """Who downloaded what, and when: seen by Cabinet Office staff."""
 

@@ -71,17 +71,28 @@ _VERSION = f"SELECT last_value FROM {SEQUENCE}"  # noqa: S608 (constants)
 _CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
 
-def stale_pages_on_write(model):
-    """Class decorator for every model whose table a cached page reads."""
-    return pgtrigger.register(
-        pgtrigger.Trigger(
-            name="pages_stale",
-            level=pgtrigger.Statement,
-            when=pgtrigger.After,
-            operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete | pgtrigger.Truncate,
-            func=_TRIGGER_FUNC,
-        )
-    )(model)
+def stale_pages_on_write(model=None, *, ignoring: tuple[str, ...] = ()):
+    """Class decorator for every model whose table a cached page reads. Updates that change
+    only the fields `ignoring` names (what no page shows, written often: a user's last sign-in)
+    leave the pages as they are."""
+
+    def register(model):
+        update = pgtrigger.Update
+        if ignoring:
+            update = pgtrigger.UpdateOf(
+                *(f.column for f in model._meta.concrete_fields if f.attname not in ignoring)
+            )
+        return pgtrigger.register(
+            pgtrigger.Trigger(
+                name="pages_stale",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | update | pgtrigger.Delete | pgtrigger.Truncate,
+                func=_TRIGGER_FUNC,
+            )
+        )(model)
+
+    return register if model is None else register(model)
 
 
 def create_sequence(apps, schema_editor) -> None:

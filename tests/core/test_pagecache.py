@@ -132,6 +132,23 @@ def test_every_table_a_kept_page_reads_moves_the_version(path, factory):
         assert _version() > before, f"{table} has no pages_stale trigger"
 
 
+def test_signing_in_leaves_the_kept_pages_be(officer):
+    """Only what no page shows changes when someone signs in: their last sign-in."""
+    _contract()
+    assert _state(officer.get(CONTRACTS)) == "kept"
+    before = _version()
+    someone = factories.ApproverFactory()
+    moved = _version()
+    Client().force_login(someone)  # Django's login(): writes their last_login
+    User.objects.filter(pk=someone.pk).update(password="changed")
+    assert User.objects.get(pk=someone.pk).last_login is not None
+    assert _version() == moved > before  # a new user moved it; signing in did not
+    assert _state(officer.get(CONTRACTS)) == "kept"  # the new user's row is on no page yet
+    assert _state(officer.get(CONTRACTS)) == "hit"
+    User.objects.filter(pk=someone.pk).update(first_name="Renamed")
+    assert _version() > moved  # a name a page may show
+
+
 def test_pages_are_kept_per_user(officer):
     _contract()
     other = Client()
