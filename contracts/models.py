@@ -7,7 +7,7 @@ from django.db.models import Q
 from core.history import track
 from core.pagecache import stale_pages_on_write
 
-from . import values
+from . import tally, values
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -56,6 +56,8 @@ class Contract(models.Model):
 
     class Meta:
         ordering = ["-signed_on", "reference"]
+        # The running tally of count and value by status and kind (contracts/tally.py).
+        triggers = tally.triggers()
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="ended") | Q(ended_on__isnull=False),
@@ -194,3 +196,23 @@ class ContractDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+@stale_pages_on_write
+class ContractTally(models.Model):
+    """A change to the count and value of contracts of one status and kind: written only by the
+    triggers of contracts/tally.py (one row per write statement, + and -) and folded together
+    by `services.contract_tally_compact`; their sums are the figures of every contract."""
+
+    status = models.CharField(max_length=10, choices=ContractStatus.choices)
+    kind = models.CharField(max_length=12, choices=ContractKind.choices)
+    contracts = models.BigIntegerField()
+    annual_pence = models.BigIntegerField()
+    total_pence = models.BigIntegerField()
+
+    class Meta:
+        db_table = tally.TABLE
+        indexes = [models.Index(fields=["status", "kind"], name="contract_tally_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.contracts:+} {self.status} {self.kind}"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -29,7 +30,14 @@ from core.dates import add_months
 from organisations.models import Organisation
 
 from . import values
-from .models import Contract, ContractDownload, ContractKind, ContractLine, ContractStatus
+from .models import (
+    Contract,
+    ContractDownload,
+    ContractKind,
+    ContractLine,
+    ContractStatus,
+    ContractTally,
+)
 
 # Price history shown per service on a contract page; the catalogue page has the rest.
 PRICE_HISTORY_ROWS = 10
@@ -235,6 +243,39 @@ def contract_totals(contracts: QuerySet[Contract]) -> ContractTotals:
     )
     return ContractTotals(
         count=sums["count"],
+        annual_value=_pounds(sums["annual"]),
+        total_value=_pounds(sums["total"]),
+    )
+
+
+# The filters the running tally answers (contracts/tally.py): any others (a keyword, an
+# organisation, dates) need the contracts themselves.
+TALLIED_FILTERS = frozenset({"status", "kind", "sort", "page"})
+
+
+def contract_list_totals(
+    *, user, contracts: QuerySet[Contract], filters: dict[str, str]
+) -> ContractTotals:
+    """The count and totals of a contracts list: `contracts` is the list as filtered by
+    `filters` (its valid, non-empty query parameters). For a caller who sees every contract,
+    filtering by status and kind at most, they come from the running tally (PostgreSQL: a few
+    rows, however many contracts); otherwise `contract_totals` sums the contracts."""
+    if (
+        connection.vendor != "postgresql"
+        or not permissions.can_see_all_organisations_records(user)
+        or set(filters) - TALLIED_FILTERS
+    ):
+        return contract_totals(contracts)
+    tallies = ContractTally.objects.all()
+    if filters.get("status"):
+        tallies = tallies.filter(status=filters["status"])
+    if filters.get("kind"):
+        tallies = tallies.filter(kind=filters["kind"])
+    sums = tallies.aggregate(
+        count=Sum("contracts"), annual=Sum("annual_pence"), total=Sum("total_pence")
+    )
+    return ContractTotals(
+        count=int(sums["count"] or 0),
         annual_value=_pounds(sums["annual"]),
         total_value=_pounds(sums["total"]),
     )

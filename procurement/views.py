@@ -86,7 +86,10 @@ def _list_page(
     if filterset.is_valid():
         params = filterset.canonical_params()
         contracts = filterset.qs
-        totals = selectors.contract_totals(contracts)  # counts them too: one pass, not two
+        # Counts them too: one pass, not two (or the running tally: contracts/tally.py).
+        totals = selectors.contract_list_totals(
+            user=request.user, contracts=contracts, filters=params
+        )
         page = CountedPaginator(contracts, PAGE_SIZE, count=totals.count).get_page(
             request.GET.get("page")
         )

@@ -325,6 +325,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contracts.tasks.notify_contracts_ending",
         "schedule": env.float("CONTRACT_ENDING_NOTICE_SECONDS", default=6 * 3600.0),
     },
+    # Folds the running tally of contracts (contracts/tally.py) into a row per status and kind.
+    "compact-contract-tally": {
+        "task": "contracts.tasks.compact_contract_tally",
+        "schedule": env.float("CONTRACT_TALLY_COMPACT_SECONDS", default=3600.0),
+    },
     # Resends export jobs whose message was lost and deletes expired export files
     # (procurement/services.py).
     "sweep-export-jobs": {
