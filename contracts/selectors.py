@@ -8,12 +8,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import NotSupportedError, connection
 from django.db.models import (
     BigIntegerField,
     Case,
     Count,
+    DateField,
     F,
+    Func,
     Prefetch,
     Q,
     QuerySet,
@@ -246,6 +248,24 @@ def contract_totals(contracts: QuerySet[Contract]) -> ContractTotals:
         annual_value=_pounds(sums["annual"]),
         total_value=_pounds(sums["total"]),
     )
+
+
+class TermEnd(Func):
+    """`values.end_date` in SQL: the day after the last day of a term of `term_years` from
+    `start` (PostgreSQL's date arithmetic also moves 29 February to 28 February in a year with
+    none; tests/rollout/test_going_live_sql.py checks the two agree). PostgreSQL only: SQLite
+    moves it to 1 March, so callers read the dates and use `values.end_date` there."""
+
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError("TermEnd needs PostgreSQL")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (start, start_params), (years, years_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"({start} + make_interval(years => {years}))::date", (*start_params, *years_params)
 
 
 # The filters the running tally answers (contracts/tally.py): any others (a keyword, an

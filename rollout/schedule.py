@@ -334,6 +334,12 @@ def seats_going_live_by_month(
         totals = live if wave.status == DONE and wave.actual_end is not None else planned
         month = _first_of_month(day)
         totals[month] = totals.get(month, 0) + wave.seats
+    return months_filled(live, planned)
+
+
+def months_filled(live: dict[dt.date, int], planned: dict[dt.date, int]) -> list[MonthTotal]:
+    """Seats live and planned by month (each keyed by the first of its month), as every month
+    from the first to the last, gaps included (zeros)."""
     months = set(live) | set(planned)
     if not months:
         return []

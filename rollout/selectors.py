@@ -8,17 +8,24 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import (
+    Case,
+    DateField,
     Exists,
+    ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -26,6 +33,7 @@ from accounts import permissions
 from catalogue.models import ServiceKind
 from contracts import values
 from contracts.models import Contract, ContractLine, ContractStatus
+from contracts.selectors import TermEnd
 
 from . import schedule
 from .models import Milestone, RolloutPlan, RolloutTemplate, TemplatePhase, Wave, WaveStatus
@@ -163,9 +171,17 @@ class GoingLive:
 def seats_going_live_by_month(*, user: AnyUser) -> GoingLive:
     """Across every plan the user may see: one query. A wave dated outside its contract's
     window (stored before the services refused such dates) is left out and counted, so one
-    bad row cannot stretch or break the chart everyone sees."""
+    bad row cannot stretch or break the chart everyone sees. On PostgreSQL the database sums
+    the seats (`_going_live_in_sql`); elsewhere each wave is read (`_going_live_in_python`)."""
     plans = permissions.scope_rollouts(user, RolloutPlan.objects.all())
-    rows = Wave.objects.filter(plan__in=plans).values_list(
+    waves = Wave.objects.filter(plan__in=plans)
+    if connection.vendor == "postgresql":
+        return _going_live_in_sql(waves)
+    return _going_live_in_python(waves)
+
+
+def _going_live_in_python(waves: QuerySet[Wave]) -> GoingLive:
+    rows = waves.values_list(
         "seats",
         "status",
         "planned_start",
@@ -182,6 +198,41 @@ def seats_going_live_by_month(*, user: AnyUser) -> GoingLive:
         else:
             left_out += wave.seats
     return GoingLive(schedule.seats_going_live_by_month(kept), left_out)
+
+
+def _going_live_in_sql(waves: QuerySet[Wave]) -> GoingLive:
+    """`seats_going_live_by_month` with the database summing seats by month, live or planned,
+    and inside or outside the contract's `plan_window`: a few rows a month, however many waves.
+    The same rules as `schedule.going_live_on` and `schedule.term_window`, in SQL."""
+    live = Q(status=schedule.DONE, actual_end__isnull=False)
+    start = F("plan__contract__start_date")
+    rows = (
+        waves.annotate(
+            day=Case(When(live, then=F("actual_end")), default=F("planned_end")),
+            live=Case(When(live, then=Value(True)), default=Value(False)),
+            earliest=ExpressionWrapper(
+                start - dt.timedelta(days=schedule.LEAD_IN_DAYS), output_field=DateField()
+            ),
+            term_end=TermEnd(start, F("plan__contract__term_years")),
+        )
+        .annotate(
+            inside=Case(
+                When(day__gte=F("earliest"), day__lt=F("term_end"), then=Value(True)),
+                default=Value(False),
+            )
+        )
+        .values("live", "inside", month=TruncMonth("day", output_field=DateField()))
+        .annotate(seats=Sum("seats"))
+        .order_by()
+    )
+    totals: dict[bool, dict[dt.date, int]] = {True: {}, False: {}}
+    left_out = 0
+    for row in rows:
+        if row["inside"]:
+            totals[row["live"]][row["month"]] = row["seats"]
+        else:
+            left_out += row["seats"]
+    return GoingLive(schedule.months_filled(totals[True], totals[False]), left_out)
 
 
 def contracts_open_for_planning(*, user: AnyUser) -> QuerySet[Contract]:
