@@ -36,7 +36,8 @@ CACHES = {
     },
 }
 # Whole-page caching (core/pagecache.py) off, so each test's queries and pages are the view's
-# own; tests/core/test_pagecache.py turns it on.
-PAGE_CACHE = False
+# own; tests/core/test_pagecache.py turns it on. `PAGE_CACHE=true pytest tests/e2e` runs the
+# browser journeys with it on, as production runs.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=False)  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 AXES_FAILURE_LIMIT = 5
