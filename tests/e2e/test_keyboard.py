@@ -32,9 +32,15 @@ def type_into(page, locator, text: str) -> None:
     page.keyboard.type(text)
 
 
-def press(page, locator, key: str = "Enter") -> None:
+def press(page, locator, key: str = "Enter", *, navigates: bool = False) -> None:
+    """Reach `locator` with Tab and press `key`; with `navigates`, wait for the page it loads
+    (else the next step's controls may be looked for on the page being left)."""
     tab_to(page, locator)
-    page.keyboard.press(key)
+    if navigates:
+        with page.expect_navigation():
+            page.keyboard.press(key)
+    else:
+        page.keyboard.press(key)
 
 
 @pytest.fixture
@@ -51,28 +57,28 @@ def test_sign_up_with_the_keyboard_only(page, keyboard_cio):
     page.goto("/accounts/login/")
     type_into(page, page.get_by_label("Username"), "cio-keyboard")
     type_into(page, page.get_by_label("Password"), PASSWORD)
-    press(page, page.get_by_role("button", name="Sign in"))
+    press(page, page.get_by_role("button", name="Sign in"), navigates=True)
     expect(page.locator("#signed-in-as")).to_contain_text("cio-keyboard")
 
     page.goto("/applications/new/")
-    press(page, page.get_by_role("button", name="Start now"))
+    press(page, page.get_by_role("button", name="Start now"), navigates=True)
     press(page, page.get_by_label("Keyboard Agency"), "Space")
-    press(page, page.get_by_role("button", name="Continue"))
+    press(page, page.get_by_role("button", name="Continue"), navigates=True)
 
     type_into(page, page.get_by_label("Standard desktop"), "300")
-    press(page, page.get_by_role("button", name="Continue"))
+    press(page, page.get_by_role("button", name="Continue"), navigates=True)
     type_into(page, page.get_by_role("textbox"), "3")
-    press(page, page.get_by_role("button", name="Continue"))
+    press(page, page.get_by_role("button", name="Continue"), navigates=True)
     start = start_date_ahead()
     type_into(page, page.get_by_label("Day"), str(start.day))
     type_into(page, page.get_by_label("Month"), str(start.month))
     type_into(page, page.get_by_label("Year"), str(start.year))
-    press(page, page.get_by_role("button", name="Continue"))
+    press(page, page.get_by_role("button", name="Continue"), navigates=True)
     # Today's cost is optional: leave it empty.
-    press(page, page.get_by_role("button", name="Continue"))
+    press(page, page.get_by_role("button", name="Continue"), navigates=True)
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Check your answers")
-    press(page, page.get_by_role("button", name="Accept and send"))
+    press(page, page.get_by_role("button", name="Accept and send"), navigates=True)
     expect(page.locator(".govuk-panel")).to_contain_text(re.compile(r"FLEX-\d{4}-\d{4}"))
 
     from applications.models import SignUpApplication
