@@ -44,7 +44,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -61,12 +61,13 @@ _TRIGGER_FUNC = (
     f"PERFORM pg_advisory_xact_lock_shared({LOCK}); PERFORM nextval('{SEQUENCE}'); RETURN NULL;"
 )
 # The lock is tried inside a subquery that PostgreSQL may not merge (OFFSET 0), so it is taken
-# before the sequence is read; a sequence is read as it is now, not as of a snapshot.
+# before the sequence is read; a sequence is read as it is now, not as of a snapshot. It is a
+# transaction's lock, in a transaction of that one statement: released at its commit, or by
+# its rollback whatever goes wrong, so a reader can never leave writers waiting.
 _QUIET_VERSION = (
     f"SELECT got, CASE WHEN got THEN (SELECT last_value FROM {SEQUENCE}) END "  # noqa: S608
-    f"FROM (SELECT pg_try_advisory_lock({LOCK}) AS got OFFSET 0) AS attempt"
+    f"FROM (SELECT pg_try_advisory_xact_lock({LOCK}) AS got OFFSET 0) AS attempt"
 )
-_UNLOCK = f"SELECT pg_advisory_unlock({LOCK})"
 _VERSION = f"SELECT last_value FROM {SEQUENCE}"  # noqa: S608 (constants)
 _CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
@@ -119,11 +120,9 @@ def _version() -> int:
 def _quiet_version() -> int | None:
     """The sequence's value if no writer is in progress (then a page read from now on holds
     every write it counts), else None."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_QUIET_VERSION)
         got, version = cursor.fetchone()
-        if got:
-            cursor.execute(_UNLOCK)
     return version if got else None
 
 
@@ -138,7 +137,7 @@ def _usable(request: HttpRequest) -> bool:
         _enabled()
         and request.method == "GET"
         and request.user.is_authenticated
-        and not connection.in_atomic_block  # a reader's lock try must not outlive its statement
+        and not connection.in_atomic_block  # a reader's lock must end with its one statement
         and not len(messages.get_messages(request))
     )
 
