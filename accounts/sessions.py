@@ -8,6 +8,7 @@ deleting, clearing expired sessions) are Django's.
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.utils import timezone
 
@@ -23,6 +24,4 @@ class SessionStore(DatabaseSessionStore):
         return self.decode(data)
 
     async def aload(self):
-        from asgiref.sync import sync_to_async
-
         return await sync_to_async(self.load)()

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import connections, router
 
 from . import permissions
@@ -129,7 +130,7 @@ def user_with_roles(user_id: Any) -> User | None:
     user_model = get_user_model()
     try:
         pk = user_model._meta.pk.to_python(user_id)
-    except Exception:  # a session naming no valid id is no user
+    except (ValidationError, TypeError, ValueError):  # a session naming no valid id: nobody
         return None
     if pk is None:
         return None

@@ -270,7 +270,7 @@ class TermEnd(Func):
 
 # The filters the running tally answers (contracts/tally.py): any others (a keyword, an
 # organisation, dates) need the contracts themselves.
-TALLIED_FILTERS = frozenset({"status", "kind", "sort", "page"})
+TALLIED_FILTERS = frozenset({"status", "kind", "sort"})
 
 
 def contract_list_totals(
