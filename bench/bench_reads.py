@@ -118,6 +118,10 @@ def _reads() -> list[tuple[str, Callable[[], object]]]:
     return [
         *reads,
         ("whole request: minimal view (WSGI)", get("/bench/minimal/")),
+        (
+            "whole request: signed-in minimal view (WSGI)",
+            get("/bench/signed-in/", signed_in=True),
+        ),
         ("whole request: catalogue page ceiling (WSGI)", get("/bench/ceiling/catalogue/")),
         ("whole request: GET /catalogue/ signed in (WSGI)", get("/catalogue/", signed_in=True)),
     ]

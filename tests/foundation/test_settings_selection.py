@@ -57,7 +57,7 @@ def test_without_environment_uses_sqlite_under_var_and_eager_celery():
 
 def test_database_url_selects_postgresql():
     chosen = settings_with({"DATABASE_URL": "postgres://flex:secret@db.internal:5432/flexportal"})
-    assert chosen["engine"] == "django.db.backends.postgresql"
+    assert chosen["engine"] == "core.postgresql"
     assert chosen["name"] == "flexportal"
     assert chosen["host"] == "db.internal"
 
