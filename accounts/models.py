@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from knox.models import AbstractAuthToken
 
@@ -50,3 +51,23 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.token_key}… of {self.user_id}"
+
+
+class Session(AbstractBaseSession):
+    """A browser's session (Django's own columns), with the user it signs in, so that each
+    request reads the session and that user in one statement (accounts/signed_in.py). The
+    column is written from the session's data whenever the session is saved
+    (accounts/sessions.py); deleting a user ends their sessions."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .authentication import password_fingerprint
-from .models import ApiToken, Role, User
+from .models import ApiToken, Role, Session, User
 
 
 def role_groups_ensure() -> dict[Role, Group]:
@@ -92,3 +92,9 @@ def user_prices_seen(*, user: User, at: dt.datetime) -> None:
         models.Q(prices_seen_at__isnull=True) | models.Q(prices_seen_at__lt=at)
     ).update(prices_seen_at=at)
     user.prices_seen_at = max(filter(None, (user.prices_seen_at, at)))
+
+
+def sessions_clear_expired() -> int:
+    """Delete the sessions whose time is up (they already sign nobody in); how many went."""
+    deleted, _ = Session.objects.filter(expire_date__lte=timezone.now()).delete()
+    return deleted

@@ -1,11 +1,12 @@
-"""The reads every signed-in request makes, in plain SQL: the session, and the user with their
-organisation and roles (or an API token with its user, organisation and roles).
+"""The read every signed-in request makes, in one plain SQL statement: the session with its user,
+their organisation and roles (or an API token with its user, organisation and roles).
 
 Every request still reads them from the database: nothing is cached in the worker, so signing
 out, a password change and deactivation take effect on the very next request (the owner's
 decision, docs/performance.md). What this saves is the ORM building the same queries on every
 request: measured in process on the demo data, the session 662 -> 130 us and the user with
-their organisation and roles (two queries) 1,863 -> 401 us (one query).
+their organisation and roles (two queries) 1,863 -> 401 us (one query); and, since the session's
+row names its user (accounts.Session), the session and the user are one statement, not two.
 
 The statements are written from the models' own fields (`_meta.concrete_fields`), so a new
 column is read without touching this module, and the rows become model instances through
@@ -17,6 +18,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -32,22 +36,6 @@ from .models import ApiToken, User
 # Django's session keys are 32 characters of [a-z0-9] (get_random_string's default for
 # sessions); anything else (a NUL byte, say, which PostgreSQL refuses in text) is no session.
 _SESSION_KEY = re.compile(r"[a-z0-9]{8,40}")
-
-
-def session_data(model: type, session_key: str | None, now: datetime) -> str | None:
-    """The encoded data of the unexpired session `session_key` of `model`'s table, or None."""
-    if not session_key or not _SESSION_KEY.fullmatch(session_key):
-        return None
-    connection = connections[router.db_for_read(model)]
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT session_data FROM {table} "  # noqa: S608 (a name from the model)
-            "WHERE session_key = %s AND expire_date > %s",
-            [session_key, connection.ops.adapt_datetimefield_value(now)],
-        )
-        row = cursor.fetchone()
-    return None if row is None else row[0]
 
 
 def _columns(alias: str, model: type) -> tuple[list[str], str]:
@@ -170,3 +158,61 @@ def tokens_with_users(token_key: str) -> list[ApiToken]:
         token._state.fields_cache["user"] = _user_from(row[len(token_names) :], alias)
         tokens.append(token)
     return tokens
+
+
+@cache
+def _session_select(vendor: str, table: str) -> str:
+    """The user's SELECT, with the session's data first, FROM session LEFT JOIN user."""
+    users = get_user_model()._meta.db_table
+    sql, _, _ = _user_select(vendor)
+    return sql.replace("SELECT ", 'SELECT s."session_data", ', 1).replace(
+        f'FROM "{users}" u ',
+        f'FROM "{table}" s LEFT JOIN "{users}" u ON u."id" = s."user_id" ',
+        1,
+    )
+
+
+def session_with_user(
+    model: type, session_key: str | None, now: datetime
+) -> tuple[str, User | None] | None:
+    """The encoded data of the unexpired session `session_key` of `model`'s table (a session
+    naming its user, accounts.Session), with that user, their organisation and group names
+    (None if it names nobody); None if there is no such session. One query."""
+    if not session_key or not _SESSION_KEY.fullmatch(session_key):
+        return None
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    sql = _session_select(connection.vendor, model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'{sql} WHERE s."session_key" = %s AND s."expire_date" > %s',
+            [session_key, connection.ops.adapt_datetimefield_value(now)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return row[0], None if row[1] is None else _user_from(row[1:], alias)
+
+
+# The session whose user Django's authentication is reading (accounts.middleware), so that the
+# backend takes the user read with it instead of reading them again.
+_SESSION_BEING_READ: ContextVar[Any] = ContextVar("session being read", default=None)
+
+
+@contextmanager
+def users_read_with(session) -> Iterator[None]:
+    """Within this block, user_read_with_session() answers from `session`'s own read."""
+    token = _SESSION_BEING_READ.set(session)
+    try:
+        yield
+    finally:
+        _SESSION_BEING_READ.reset(token)
+
+
+def user_read_with_session(user_id: Any) -> User | None:
+    """The user `user_id` as the session being read (users_read_with) read them with itself, or
+    None if no session is being read or it read nobody else."""
+    user = getattr(_SESSION_BEING_READ.get(), "user_read_with_session", None)
+    if user is None or str(user.pk) != str(user_id):
+        return None
+    return user

@@ -101,7 +101,7 @@ SESSIONS_SCRIPT = """
 import json, sys
 import django; django.setup()
 from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from accounts.sessions import SessionStore
 from accounts.services import api_token_issue
 out = {}
 for username in sys.argv[1:]:

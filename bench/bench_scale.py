@@ -132,7 +132,8 @@ def _sessions() -> dict[str, str]:
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.sessions import SessionStore
 
     keys = {}
     for username in ROLES:

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -339,6 +339,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "procurement.tasks.sweep_export_jobs",
         "schedule": env.float("EXPORT_SWEEP_SECONDS", default=300.0),
     },
+    # Deletes expired sessions (accounts/services.py), once a day.
+    "clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": env.float("SESSION_CLEAR_SECONDS", default=24 * 3600.0),
+    },
     # Makes the open-data contract-lines CSV again (opendata/services.py), once a day.
     "publish-open-data": {
         "task": "opendata.tasks.publish_contract_lines",
@@ -459,7 +464,8 @@ if SENTRY_DSN:
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_TTL = env.int("PAGE_CACHE_TTL", default=600)
 PAGE_CACHE_RELEASE = env.str("SENTRY_RELEASE", default="") or str(int(time.time()))
-# Django's database sessions, read in plain SQL on each request (accounts/sessions.py).
+# Django's database sessions in the portal's table (accounts.Session), read with the signed-in
+# user in one plain SQL statement on each request (accounts/sessions.py).
 SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

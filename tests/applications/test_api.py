@@ -80,14 +80,14 @@ def test_list_queries_stay_constant_as_applications_grow(
     api_client, world, django_assert_num_queries
 ):
     api_client.force_login(world["approver"])
-    # session; user with their groups; count; applications with organisation and decider;
+    # the session with its user and groups; count; applications with organisation and decider;
     # their lines with services
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         api_client.get(LIST)
     for _ in range(5):
         application = factories.SignUpApplicationFactory()
         factories.ApplicationLineFactory(application=application)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert api_client.get(LIST).json()["count"] == 6
 
 

@@ -103,16 +103,16 @@ def test_the_queue_filters_by_status(client, world):
 def test_queue_queries_stay_constant_as_applications_grow(client, world, django_assert_num_queries):
     client.force_login(world["approver"])
     client.get(LIST)  # warm the session
-    # session; user with their organisation and groups (accounts.backends); count of the
+    # the session with its user, their organisation and groups (one statement); count of the
     # page; the page's keys (sign-ups and change requests together); the page's applications
     # with organisation and decider; their lines with services; the page's change requests
     # (the demo's CHG-2026-0001) with organisation, contract and decider; their lines with
     # services; the lead-time figures. Growing both kinds: test_change_query_counts.py.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(LIST)
     for n in range(6):
         _submitted(f"Queue body {n}", days_ago=n)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(LIST)
 
 
@@ -151,10 +151,10 @@ def test_a_member_on_a_platform_contract_is_offered_a_change_not_a_new_applicati
 def test_cio_list_queries_stay_constant(client, world, django_assert_num_queries):
     client.force_login(world["cio_agency"])
     client.get(LIST)
-    # session; user with their organisation and groups (accounts.backends); applications with
+    # the session with its user, their organisation and groups (one statement); applications with
     # organisation and decider; lines with services; the organisation's platform contract
     # (none: it is not a member yet); its change requests (none)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(LIST)
     organisation = world["cio_agency"].organisation
     for _ in range(4):
@@ -164,7 +164,7 @@ def test_cio_list_queries_stay_constant(client, world, django_assert_num_queries
             submitted_at=world["agency_application"].submitted_at,
         )
         factories.ApplicationLineFactory(application=application)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(LIST)
 
 

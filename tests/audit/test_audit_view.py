@@ -137,7 +137,7 @@ def test_pages_follow_one_another_newest_first(client, demo):
     assert "Older changes" not in second and "Newer changes" in second
 
 
-SIGNED_IN = 2  # the session, then the user with their organisation and groups
+SIGNED_IN = 1  # the session with its user, their organisation and groups (one statement)
 NAVIGATION = 0  # the user's groups are read with the user (accounts/signed_in.py)
 KINDS_ON_PAGE = 5  # organisations, services, contracts, contract lines, waves (no bands)
 # the page of (time, id, type) from the union of every table; per type on the page its events

@@ -73,11 +73,11 @@ def test_the_cached_list_is_never_shown_to_someone_it_was_not_for(client, demo):
 
 def test_the_second_price_costs_one_query_for_the_bands(client, demo, django_assert_num_queries):
     _signed_in(client, "cio-agency")
-    # session; user with organisation and groups; the version; services; their bands
-    with django_assert_num_queries(5):
+    # the session with its user, organisation and groups; the version; services; their bands
+    with django_assert_num_queries(4):
         assert client.get("/catalogue/").status_code == 200
-    # then cached: session; user; the version
-    with django_assert_num_queries(3):
+    # then cached: the session with its user; the version
+    with django_assert_num_queries(2):
         assert client.get("/catalogue/").status_code == 200
 
 

@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = 2  # the session, then the user with their organisation and groups
+SIGNED_IN = 1  # the session with its user, their organisation and groups (one statement)
 NAVIGATION = 0  # the user's groups are read with the user (accounts/signed_in.py)
 VERSION = 1  # the catalogue version, which keys the cached list (catalogue/caching.py)
 # The service page's change history, shown to procurement and Cabinet Office (core/history.py):
@@ -87,6 +87,6 @@ def test_a_cached_catalogue_reads_only_its_version(
 def test_cio_quote_page_reads_the_organisation_once(client, demo_user, django_assert_num_queries):
     client.force_login(demo_user("cio-agency"))
     url = "/quote/?seats_desktop=2000&term_years=5"
-    # session; user with its organisation and groups (accounts.backends); services; bands
-    with django_assert_num_queries(4):
+    # the session with its user, organisation and groups (one statement); services; bands
+    with django_assert_num_queries(3):
         assert client.get(url).status_code == 200

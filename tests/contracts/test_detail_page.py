@@ -98,11 +98,11 @@ HISTORY = 5 if connection.vendor == "postgresql" else 0
 
 
 def test_detail_page_queries(officer, django_assert_num_queries):
-    # session, user with their groups, the contract with its organisation, its lines with services, the
+    # the session with its user and groups, the contract with its organisation, its lines with services, the
     # services' latest price snapshots, its rollout plan with seats contracted, the plan's
     # waves; the lifecycle: the open change request, the services' names, the timeline with
     # actors; the application that created it (a link)
-    with django_assert_num_queries(11 + HISTORY):
+    with django_assert_num_queries(10 + HISTORY):
         officer.get(reverse("contracts:detail", args=["CON-2026-0001"]))
 
 

@@ -378,15 +378,15 @@ def test_export_queries_stay_constant_as_contracts_grow(
             line = factories.ContractLineFactory(service=service)
             factories.ContractLineFactory(contract=line.contract)
 
-    # session, user with their groups, the count that decides whether the list is made at once or in the
+    # the session with its user and groups, the count that decides whether the list is made at once or in the
     # background (procurement/services.py), the contracts' rows with organisations (one chunk of
     # up to 1,000), that chunk's lines with services, then recording the download: savepoint,
     # user exists (full_clean), insert, release savepoint
     add(2)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         _body(client.get(reverse(name)))
     add(40)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         _body(client.get(reverse(name), {"kind": "platform"}))
     assert ContractDownload.objects.order_by("pk").last().rows == 42
 
@@ -412,9 +412,9 @@ def test_download_log_lists_who_downloaded_what(demo, client, django_assert_num_
     ContractDownload.objects.bulk_create(
         ContractDownload(user=user, at=timezone.now(), kind="csv", rows=2) for _ in range(60)
     )
-    # session, user with their organisation and groups (accounts.backends), count, the page
+    # the session with its user, their organisation and groups (one statement), count, the page
     # of downloads with their users and contracts
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("contracts:downloads"))
     assert len(response.context["page"].object_list) == 50
     assertContains(response, 'class="govuk-pagination"')

@@ -279,13 +279,13 @@ def test_list_page_queries_stay_constant_as_contracts_grow(
             line = factories.ContractLineFactory(service=service)
             factories.ContractLineFactory(contract=line.contract)
 
-    # session, user with their groups, the count with the totals (of stored annual values) in
+    # the session with its user and groups, the count with the totals (of stored annual values) in
     # one pass, the page of contracts with organisations, their lines with services; no list
     # of organisations
     add(2)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         officer_client.get(URL)
     add(30)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = officer_client.get(URL, {"sort": "-annual_value", "kind": "platform"})
     assert len(response.context["rows"]) == 25

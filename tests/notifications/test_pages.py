@@ -15,7 +15,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 URL = reverse("notifications:list")
-SIGNED_IN = 2  # the session, then the user with their organisation and groups
+SIGNED_IN = 1  # the session with its user, their organisation and groups (one statement)
 NAVIGATION = 0  # the user's groups are read with the user (accounts/signed_in.py)
 
 

@@ -9,7 +9,7 @@ from pages.views import RESPONSES_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = 2  # the session, then the user with their organisation and groups
+SIGNED_IN = 1  # the session with its user, their organisation and groups (one statement)
 NAVIGATION = 0  # the user's groups are read with the user (accounts/signed_in.py)
 # how many answers; the page of answers; the count per rating
 FEEDBACK_LIST = SIGNED_IN + NAVIGATION + 3

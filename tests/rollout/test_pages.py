@@ -109,18 +109,18 @@ def test_list_page_queries_stay_constant_as_plans_and_waves_grow(client, django_
     approver = factories.ApproverFactory()
     client.force_login(approver)
     _plans(2, 2)
-    # session, user with their organisation and groups (accounts.backends), how many
+    # the session with its user, their organisation and groups (one statement), how many
     # plans, a page of plans with contract, organisation, template and seats contracted, their
     # waves, whether a contract is open for planning (the list shows no milestones).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(client.get(reverse("rollout:list")).context["summaries"]) == 2
     _plans(8, 6)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("rollout:list"))
     assert len(response.context["summaries"]) == 10
     assert "60 of 500 seats live (12%)" in text(response)
     _plans(15, 1)  # 25 plans: a page of 20 (views.PLANS_PAGE_SIZE), then the other 5
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("rollout:list"), {"page": 2})
     assert len(response.context["summaries"]) == 5
     assert 'aria-label="Page 1"' in response.content.decode()
@@ -459,9 +459,9 @@ def test_others_do_not_see_seats_going_live(client, demo, username):
 def test_going_live_queries_stay_constant(client, django_assert_num_queries):
     client.force_login(factories.ApproverFactory())
     _plans(2, 2)
-    # session, user with their organisation and groups (accounts.backends), the waves.
-    with django_assert_num_queries(3):
+    # the session with its user, their organisation and groups (one statement), the waves.
+    with django_assert_num_queries(2):
         client.get(reverse("rollout:going-live"))
     _plans(5, 5)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         client.get(reverse("rollout:going-live"))
