@@ -30,6 +30,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
+from core.postgresql import prepared_cursor
+
 from . import permissions
 from .models import ApiToken, User
 
@@ -124,7 +126,7 @@ def user_with_roles(user_id: Any) -> User | None:
         return None
     alias = router.db_for_read(user_model)
     sql, _, _ = _user_select(connections[alias].vendor)
-    with connections[alias].cursor() as cursor:
+    with prepared_cursor(connections[alias]) as cursor:
         cursor.execute(f'{sql} WHERE u."id" = %s', [pk])
         row = cursor.fetchone()
     return None if row is None else _user_from(row, alias)
@@ -149,7 +151,7 @@ def tokens_with_users(token_key: str) -> list[ApiToken]:
     group names, in one query."""
     alias = router.db_for_read(ApiToken)
     sql, token_names = _token_select(connections[alias].vendor)
-    with connections[alias].cursor() as cursor:
+    with prepared_cursor(connections[alias]) as cursor:
         cursor.execute(f'{sql} WHERE t."token_key" = %s', [token_key])
         rows = cursor.fetchall()
     tokens = []
@@ -183,7 +185,7 @@ def session_with_user(
     alias = router.db_for_read(model)
     connection = connections[alias]
     sql = _session_select(connection.vendor, model._meta.db_table)
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(
             f'{sql} WHERE s."session_key" = %s AND s."expire_date" > %s',
             [session_key, connection.ops.adapt_datetimefield_value(now)],

@@ -22,6 +22,8 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import connection
 
+from core.postgresql import prepared_cursor
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -39,7 +41,7 @@ def catalogue_version() -> int:
     Read on every catalogue request, cache hit or not: one plain statement, because building
     the same query with the ORM costs more than PostgreSQL takes to answer it (bench/).
     """
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(_READ_VERSION, [_ROW])
         row = cursor.fetchone()
     return row[0] if row else 0

@@ -49,6 +49,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
+from core.postgresql import prepared_cursor
+
 logger = logging.getLogger(__name__)
 
 SEQUENCE = "core_pages_version"
@@ -112,7 +114,7 @@ def _enabled() -> bool:
 
 
 def _version() -> int:
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(_VERSION)
         return cursor.fetchone()[0]
 

@@ -119,6 +119,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with a health check that needs no round trip (core/postgresql).
     DATABASES["default"]["ENGINE"] = "core.postgresql"
+    # The reads every request makes are prepared once they have run twice on a connection
+    # (core/postgresql); off behind a pooler that cannot keep prepared statements (PgBouncer
+    # before 1.21 in transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        2 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

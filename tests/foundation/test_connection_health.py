@@ -1,16 +1,24 @@
-"""The health check of a reused database connection (core/postgresql): no round trip while the
-connection is idle and quiet, Django's own `SELECT 1` otherwise, and a connection the server has
-ended is noticed and replaced before a request uses it. Against the real PostgreSQL."""
+"""The portal's PostgreSQL backend (core/postgresql), against the real server: the health check
+of a reused connection (no round trip while the connection is idle and quiet, Django's own
+`SELECT 1` otherwise, and a connection the server has ended is noticed and replaced before a
+request uses it), and the prepared statements of the reads every request makes."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
-from django.db import connections
+from django.conf import settings
+from django.db import connection, connections
+from django.utils import timezone
 from django.db.backends.postgresql.base import DatabaseWrapper as StockWrapper
 
+from accounts import signed_in
+from accounts.models import Session
+from catalogue.caching import catalogue_version
+from core.postgresql import prepared_cursor
 from core.postgresql.base import DatabaseWrapper, idle_and_quiet
+from tests import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -146,3 +154,50 @@ def test_a_closed_connection_is_not_idle_and_quiet(opened):
     raw = wrapper.connection
     raw.close()
     assert idle_and_quiet(raw) is False
+
+
+def _prepared_on(wrapper) -> list[str]:
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_the_reads_of_every_request_are_prepared_and_still_counted(
+    client, django_assert_num_queries
+):
+    client.force_login(factories.CIOFactory())
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    for _ in range(3):
+        data, user = signed_in.session_with_user(Session, key, timezone.now())
+        catalogue_version()
+    assert user is not None and data
+
+    prepared = _prepared_on(connection)
+    assert any('FROM "accounts_session" s LEFT JOIN' in sql for sql in prepared)
+    assert any("catalogue_catalogueversion" in sql for sql in prepared)
+    with django_assert_num_queries(1):  # still logged and counted like any query
+        signed_in.session_with_user(Session, key, timezone.now())
+
+
+def test_other_statements_are_not_prepared(opened):
+    wrapper = opened()
+    for _ in range(3):
+        with wrapper.cursor() as cursor:
+            cursor.execute("SELECT %s::int + 1", [1])
+    assert not any("+ 1" in sql for sql in _prepared_on(wrapper))
+
+
+def test_prepared_statements_can_be_turned_off(opened):
+    """DATABASE_PREPARED_STATEMENTS=false (behind a pooler that cannot keep them): the same
+    cursor, nothing prepared."""
+    wrapper = opened()
+    wrapper.close()
+    wrapper.settings_dict = {
+        **wrapper.settings_dict,
+        "OPTIONS": {**wrapper.settings_dict["OPTIONS"], "prepare_threshold": None},
+    }
+    for _ in range(3):
+        with prepared_cursor(wrapper) as cursor:
+            cursor.execute("SELECT %s::int + 2", [1])
+            assert cursor.fetchone() == (2 + 1,)
+    assert _prepared_on(wrapper) == []
