@@ -30,8 +30,11 @@ import select
 
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLDatabaseWrapper
 from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.postgresql.operations import (
+    DatabaseOperations as PostgreSQLDatabaseOperations,
+)
 from django.utils.asyncio import async_unsafe
-from psycopg import pq
+from psycopg import errors, pq
 
 
 def idle_and_quiet(connection) -> bool:
@@ -48,7 +51,23 @@ def idle_and_quiet(connection) -> bool:
     return not poller.poll(0)
 
 
+class DatabaseOperations(PostgreSQLDatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        """Django's, and for a statement bound on the server (prepared_cursor), for which
+        psycopg keeps no client-side text, the statement with its parameters, as Django shows
+        it when every statement is bound on the server."""
+        found = super().last_executed_query(cursor, sql, params)
+        if found is None and sql is not None:
+            try:
+                return self.compose_sql(sql, params)
+            except errors.DataError:
+                return None
+        return found
+
+
 class DatabaseWrapper(PostgreSQLDatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def close_if_health_check_failed(self) -> None:
         if (
             self.connection is not None

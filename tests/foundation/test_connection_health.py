@@ -10,8 +10,8 @@ import time
 import pytest
 from django.conf import settings
 from django.db import connection, connections
-from django.utils import timezone
 from django.db.backends.postgresql.base import DatabaseWrapper as StockWrapper
+from django.utils import timezone
 
 from accounts import signed_in
 from accounts.models import Session
@@ -175,8 +175,10 @@ def test_the_reads_of_every_request_are_prepared_and_still_counted(
     prepared = _prepared_on(connection)
     assert any('FROM "accounts_session" s LEFT JOIN' in sql for sql in prepared)
     assert any("catalogue_catalogueversion" in sql for sql in prepared)
-    with django_assert_num_queries(1):  # still logged and counted like any query
+    with django_assert_num_queries(1) as captured:  # still logged and counted like any query
         signed_in.session_with_user(Session, key, timezone.now())
+    logged = captured.captured_queries[0]["sql"]
+    assert 'FROM "accounts_session" s LEFT JOIN' in logged and key in logged
 
 
 def test_other_statements_are_not_prepared(opened):
