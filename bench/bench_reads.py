@@ -1,11 +1,14 @@
 """What each read on a signed-in catalogue request costs, in process: the figures that explain
 the HTTP ratios (docs/performance.md). Each row is one read, repeated, on the demo data: a bare
-`SELECT 1` round trip, then the session and the user with their organisation and roles (each
-in plain SQL as the portal reads them, and through the ORM as it did before), the catalogue
+`SELECT 1` round trip, then the session (as the portal reads it: with its user, their
+organisation and roles, in one prepared statement; and through Django's own store as before),
+the user with their organisation and roles on their own (in plain SQL, and through the ORM as
+before), the catalogue
 version (as the portal reads it, and through the ORM as it did before), a Redis
-cache get (when CELERY_BROKER_URL or REDIS_URL names a Redis), and three whole requests through
-Django's WSGI handler, as gunicorn calls it but without a socket: the minimal view, the
-catalogue page's ceiling (bench/urls.py) and the catalogue page itself, signed in.
+cache get (when CELERY_BROKER_URL or REDIS_URL names a Redis), and four whole requests through
+Django's WSGI handler, as gunicorn calls it but without a socket: the minimal view, the same
+signed in, the catalogue page's ceiling (bench/urls.py) and the catalogue page itself, signed
+in.
 
     .venv/bin/python -m bench.bench_reads
 """

@@ -128,7 +128,7 @@ urlpatterns = [
         for name, (page, username) in SCALE_PAGES.items()
     ),
     path("bench/minimal/", minimal),
-    # What any page pays before its own work: the session and the user (two queries).
+    # What any page pays before its own work: the session with its user (one query).
     path("bench/signed-in/", login_required(minimal)),
     path("bench/signed-in-api/", SignedInApi.as_view()),
     path("bench/ceiling/catalogue/", catalogue_ceiling),
