@@ -12,20 +12,11 @@ Writes (creating, saving, deleting, clearing expired sessions) are Django's.
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import signed_in
-
-
-def _user_id(data: dict):
-    """The signed-in user's id in session `data`, or None."""
-    try:
-        return get_user_model()._meta.pk.to_python(data.get(SESSION_KEY))
-    except (ValidationError, TypeError, ValueError):
-        return None
 
 
 class SessionStore(DatabaseSessionStore):
@@ -40,7 +31,7 @@ class SessionStore(DatabaseSessionStore):
 
     def create_model_instance(self, data):
         session = super().create_model_instance(data)
-        session.user_id = _user_id(data)
+        session.user_id = signed_in.user_pk(data.get(SESSION_KEY))
         return session
 
     def load(self):

@@ -114,15 +114,21 @@ def _user_from(row: tuple[Any, ...], alias: str) -> User:
     return user
 
 
+def user_pk(value: Any) -> Any:
+    """`value` (a user id as a session keeps it) as the user model's primary key, or None if it
+    names no valid id."""
+    try:
+        return get_user_model()._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return None
+
+
 def user_with_roles(user_id: Any) -> User | None:
     """The user `user_id` with their organisation and group names, in one query; None if there
     is no such user."""
     user_model = get_user_model()
-    try:
-        pk = user_model._meta.pk.to_python(user_id)
-    except (ValidationError, TypeError, ValueError):  # a session naming no valid id: nobody
-        return None
-    if pk is None:
+    pk = user_pk(user_id)
+    if pk is None:  # a session naming no valid id: nobody
         return None
     alias = router.db_for_read(user_model)
     sql, _, _ = _user_select(connections[alias].vendor)
