@@ -139,16 +139,23 @@ def user_with_roles(user_id: Any) -> User | None:
 
 
 @cache
+def _user_select_through(vendor: str, columns: str, table: str, alias: str, join: str) -> str:
+    """The user's SELECT with `columns` first, FROM `table` (as `alias`, whose "user_id" names
+    the user) `join`ed to the user: a token or a session read with its user."""
+    users = get_user_model()._meta.db_table
+    sql, _, _ = _user_select(vendor)
+    return sql.replace("SELECT ", f"SELECT {columns}, ", 1).replace(
+        f'FROM "{users}" u ',
+        f'FROM "{table}" {alias} {join} "{users}" u ON u."id" = {alias}."user_id" ',
+        1,
+    )
+
+
+@cache
 def _token_select(vendor: str) -> tuple[str, list[str]]:
     """The user's SELECT, with the token's columns first, FROM token JOIN user."""
     token_names, token_columns = _columns("t", ApiToken)
-    users = get_user_model()._meta.db_table
-    sql, _, _ = _user_select(vendor)
-    sql = sql.replace("SELECT ", f"SELECT {token_columns}, ", 1).replace(
-        f'FROM "{users}" u ',
-        f'FROM "{ApiToken._meta.db_table}" t JOIN "{users}" u ON u."id" = t."user_id" ',
-        1,
-    )
+    sql = _user_select_through(vendor, token_columns, ApiToken._meta.db_table, "t", "JOIN")
     return sql, token_names
 
 
@@ -171,13 +178,7 @@ def tokens_with_users(token_key: str) -> list[ApiToken]:
 @cache
 def _session_select(vendor: str, table: str) -> str:
     """The user's SELECT, with the session's data first, FROM session LEFT JOIN user."""
-    users = get_user_model()._meta.db_table
-    sql, _, _ = _user_select(vendor)
-    return sql.replace("SELECT ", 'SELECT s."session_data", ', 1).replace(
-        f'FROM "{users}" u ',
-        f'FROM "{table}" s LEFT JOIN "{users}" u ON u."id" = s."user_id" ',
-        1,
-    )
+    return _user_select_through(vendor, 's."session_data"', table, "s", "LEFT JOIN")
 
 
 def session_with_user(

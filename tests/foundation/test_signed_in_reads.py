@@ -241,3 +241,14 @@ def test_expired_sessions_are_cleared_by_the_daily_task(client):
     assert "accounts.tasks.clear_expired_sessions" in {
         entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
+
+
+def test_deleting_a_user_ends_their_sessions(client):
+    user = factories.CIOFactory()
+    client.force_login(user)
+    assert Session.objects.filter(user=user).exists()
+
+    User.objects.filter(pk=user.pk).delete()
+
+    assert not Session.objects.filter(user_id=user.pk).exists()
+    assert client.get(CATALOGUE).status_code == 302
