@@ -20,8 +20,10 @@ from . import signed_in
 
 
 class SessionStore(DatabaseSessionStore):
-    # The user read with the session by load(), when the session names one (else None).
+    # The user read with the session by load(), when the session names one (else None), and
+    # the kept pages' version read with it (core.pagecache.SESSION_ATTRIBUTE; None where off).
     user_read_with_session = None
+    page_version = None
 
     @classmethod
     def get_model_class(cls):
@@ -35,13 +37,13 @@ class SessionStore(DatabaseSessionStore):
         return session
 
     def load(self):
-        self.user_read_with_session = None
+        self.user_read_with_session = self.page_version = None
         found = signed_in.session_with_user(self.model, self.session_key, timezone.now())
         if found is None:
             self._session_key = None
             return {}
-        data, self.user_read_with_session = found
-        return self.decode(data)
+        self.user_read_with_session, self.page_version = found.user, found.page_version
+        return self.decode(found.data)
 
     async def aload(self):
         return await sync_to_async(self.load)()

@@ -23,13 +23,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
+from core import pagecache
 from core.postgresql import prepared_cursor
 
 from . import permissions
@@ -176,22 +177,29 @@ def tokens_with_users(token_key: str) -> list[ApiToken]:
 
 
 @cache
-def _session_select(vendor: str, table: str) -> str:
-    """The user's SELECT, with the session's data first, FROM session LEFT JOIN user."""
-    return _user_select_through(vendor, 's."session_data"', table, "s", "LEFT JOIN")
+def _session_select(vendor: str, table: str, page_version: str | None) -> str:
+    """The user's SELECT, with the session's data (and the `page_version` column, if any)
+    first, FROM session LEFT JOIN user."""
+    columns = 's."session_data"' + (f", {page_version}" if page_version else "")
+    return _user_select_through(vendor, columns, table, "s", "LEFT JOIN")
 
 
-def session_with_user(
-    model: type, session_key: str | None, now: datetime
-) -> tuple[str, User | None] | None:
-    """The encoded data of the unexpired session `session_key` of `model`'s table (a session
-    naming its user, accounts.Session), with that user, their organisation and group names
-    (None if it names nobody); None if there is no such session. One query."""
+class SessionRead(NamedTuple):
+    data: str  # the session's encoded data
+    user: User | None  # the user it names, with organisation and group names; None if nobody
+    page_version: int | None  # kept pages' version now (core.pagecache), where they are on
+
+
+def session_with_user(model: type, session_key: str | None, now: datetime) -> SessionRead | None:
+    """The unexpired session `session_key` of `model`'s table (a session naming its user,
+    accounts.Session) with that user, their organisation and group names, and the kept pages'
+    version (core.pagecache.version_column); None if there is no such session. One query."""
     if not session_key or not _SESSION_KEY.fullmatch(session_key):
         return None
     alias = router.db_for_read(model)
     connection = connections[alias]
-    sql = _session_select(connection.vendor, model._meta.db_table)
+    page_version = pagecache.version_column(connection.vendor)
+    sql = _session_select(connection.vendor, model._meta.db_table, page_version)
     with prepared_cursor(connection) as cursor:
         cursor.execute(
             f'{sql} WHERE s."session_key" = %s AND s."expire_date" > %s',
@@ -200,7 +208,8 @@ def session_with_user(
         row = cursor.fetchone()
     if row is None:
         return None
-    return row[0], None if row[1] is None else _user_from(row[1:], alias)
+    data, version, user_row = (row[0], row[1], row[2:]) if page_version else (row[0], None, row[1:])
+    return SessionRead(data, None if user_row[0] is None else _user_from(user_row, alias), version)
 
 
 # The session whose user Django's authentication is reading (accounts.middleware), so that the

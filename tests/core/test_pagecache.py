@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from unittest import mock
 
 import pytest
 from django.contrib.messages import constants
@@ -19,8 +20,10 @@ from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts import signed_in
+from accounts.models import Role, Session, User
 from contracts.models import Contract
 from core import pagecache
 from organisations.models import Organisation
@@ -86,14 +89,45 @@ def test_a_page_is_kept_then_served_with_the_callers_own_token_and_nonce(officer
     assert officer.get(CONTRACTS).status_code == 302  # signed out: no page, kept or not
 
 
-def test_a_hit_reads_the_session_the_user_and_the_version_only_at_any_size(
+def test_a_hit_reads_the_session_with_its_user_and_the_version_only_at_any_size(
     officer, django_assert_num_queries
 ):
     for size in (2, 40):
         factories.ContractLineFactory.create_batch(size)
         assert _state(officer.get(CONTRACTS)) == "kept"
-        with django_assert_num_queries(2):  # the session with its user and roles; the version
+        with django_assert_num_queries(1) as captured:  # the session, its user, the version
             assert _state(officer.get(CONTRACTS)) == "hit"
+        assert pagecache.VERSION_COLUMN in captured.captured_queries[0]["sql"]
+
+
+def test_the_version_read_with_the_session_is_the_one_now(officer, settings):
+    """The session's read carries the version as it is at that moment, as a hit needs; with
+    kept pages off it carries none."""
+    key = officer.cookies[settings.SESSION_COOKIE_NAME].value
+    read = signed_in.session_with_user(Session, key, timezone.now())
+    assert read.page_version == _version()
+    _contract()  # any write moves it
+    assert signed_in.session_with_user(Session, key, timezone.now()).page_version == _version()
+    assert _version() > read.page_version
+    settings.PAGE_CACHE = False
+    assert signed_in.session_with_user(Session, key, timezone.now()).page_version is None
+
+
+def test_a_hit_is_looked_up_under_the_version_its_session_read(officer):
+    """A write between the session's read and the lookup: the page is looked up under the
+    version read with the session (kept under it, so served), and the next request, whose
+    session reads the new version, makes the page afresh."""
+    assert _state(officer.get(CONTRACTS)) == "kept"
+    real = signed_in.session_with_user
+
+    def then_a_write(*args, **kwargs):
+        read = real(*args, **kwargs)
+        factories.OrganisationFactory()
+        return read
+
+    with mock.patch.object(signed_in, "session_with_user", then_a_write):
+        assert _state(officer.get(CONTRACTS)) == "hit"
+    assert _state(officer.get(CONTRACTS)) == "kept"
 
 
 def test_any_write_makes_the_next_page_fresh(officer):

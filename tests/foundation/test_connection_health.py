@@ -168,9 +168,9 @@ def test_the_reads_of_every_request_are_prepared_and_still_counted(
     client.force_login(factories.CIOFactory())
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     for _ in range(3):
-        data, user = signed_in.session_with_user(Session, key, timezone.now())
+        read = signed_in.session_with_user(Session, key, timezone.now())
         catalogue_version()
-    assert user is not None and data
+    assert read.user is not None and read.data
 
     prepared = _prepared_on(connection)
     assert any('FROM "accounts_session" s LEFT JOIN' in sql for sql in prepared)
