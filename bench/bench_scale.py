@@ -380,9 +380,9 @@ def _http_rows(env: dict[str, str], size: int) -> list[dict]:
         ("GET /contracts/ (procurement, page cache)", "/contracts/", "session:procurement", contracts, HTTP_TARGET),
         ("GET /framework/ (approver, page cache)", "/framework/", "session:approver", framework, HTTP_TARGET),
         ("GET /applications/ (approver, page cache)", "/applications/", "session:approver", applications, HTTP_TARGET),
-        ("contracts page, nothing read (ceiling)", "/bench/ceiling/contracts/", None, contracts, CEILING),
-        ("framework page, nothing read (ceiling)", "/bench/ceiling/framework/", None, framework, CEILING),
-        ("applications page, nothing read (ceiling)", "/bench/ceiling/applications/", None, applications, CEILING),
+        ("contracts page, nothing read (ceiling)", "/bench/ceiling/contracts/", "csrf", contracts, CEILING),
+        ("framework page, nothing read (ceiling)", "/bench/ceiling/framework/", "csrf", framework, CEILING),
+        ("applications page, nothing read (ceiling)", "/bench/ceiling/applications/", "csrf", applications, CEILING),
     )  # fmt: skip
     ceilings = {
         **bench_http.CEILINGS,

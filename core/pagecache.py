@@ -164,7 +164,7 @@ def _usable(request: HttpRequest) -> bool:
     )
 
 
-def _entry(request: HttpRequest, response: HttpResponse) -> dict | None:
+def entry_of(request: HttpRequest, response: HttpResponse) -> dict | None:
     """What to keep of a fresh answer, or None when it must not be kept."""
     if (
         response.status_code != 200
@@ -183,7 +183,8 @@ def _entry(request: HttpRequest, response: HttpResponse) -> dict | None:
     }
 
 
-def _from_entry(request: HttpRequest, entry: dict) -> HttpResponse:
+def served_from(request: HttpRequest, entry: dict) -> HttpResponse:
+    """The kept answer `entry` for this request: its CSRF token and CSP nonce the caller's."""
     content: bytes = entry["content"]
     if entry["csrf"]:
         token = get_token(request).encode()
@@ -216,10 +217,10 @@ def cached_page(identity: Callable[[Any], str]):
                 logger.exception("page cache unreachable")
                 entry = None
             if entry is not None:
-                return _from_entry(request, entry)
+                return served_from(request, entry)
             version = _quiet_version()
             response = view(request, *args, **kwargs)
-            entry = _entry(request, response) if version is not None else None
+            entry = entry_of(request, response) if version is not None else None
             response[HEADER] = "not kept" if entry is None else "kept"
             if entry is not None:
                 try:

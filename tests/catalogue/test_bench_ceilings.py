@@ -24,6 +24,8 @@ def _forget_what_the_ceilings_read():
     bench_urls._ceiling_user.cache_clear()
     bench_urls._ceiling_catalogue_content.cache_clear()
     bench_urls.ServicesCeilingApi.serialized = None
+    bench_urls._bench_user.cache_clear()
+    bench_urls.kept_pages.clear()
 
 
 def _page_but_its_csrf_token(response) -> str:
@@ -57,3 +59,26 @@ def test_a_ceiling_answers_as_its_endpoint_and_reads_nothing_once_warm(
     assert ceiling.status_code == real.status_code == 200
     assert answer(ceiling) == answer(real)
     assert "Standard desktop" in ceiling.content.decode()
+
+
+@pytest.mark.parametrize("name", sorted(bench_urls.SCALE_PAGES))
+def test_a_page_ceiling_serves_the_users_page_as_a_hit_would_and_reads_nothing(
+    client, demo_user, django_assert_num_queries, name
+):
+    """As the page cache serves a hit: the user's page, with a token and a nonce of its own
+    each time (the nonce the one its Content-Security-Policy allows), reading nothing."""
+    path, username = bench_urls.SCALE_PAGES[name]
+    client.force_login(demo_user(username))
+    real = client.get(path)
+    browser = Client()
+    first = browser.get(f"/bench/ceiling/{name}/")
+    with django_assert_num_queries(0):
+        ceiling = browser.get(f"/bench/ceiling/{name}/")
+
+    assert ceiling.status_code == real.status_code == 200
+    assert _page_but_its_csrf_token(ceiling) == _page_but_its_csrf_token(real)
+    tokens = [CSRF_INPUT.search(r.content.decode()).group(0) for r in (first, ceiling)]
+    assert tokens[0] != tokens[1]
+    first_nonce, nonce = (CSP_NONCE.search(r.content.decode()).group(0) for r in (first, ceiling))
+    assert first_nonce != nonce
+    assert f"'nonce-{nonce.split(chr(34))[1]}'" in ceiling["Content-Security-Policy"]
