@@ -364,7 +364,7 @@ def _insert(model, rows: Iterable[dict]) -> None:
     """Insert `rows` (field attnames to values; the fields left out take their defaults) in as
     few statements as the database allows: PostgreSQL's COPY, one statement for any number of
     rows and no model instances; elsewhere (SQLite, in tests) `bulk_create`."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key or f.generated)]
     now = timezone.now()
     defaults = {
         f.attname: now

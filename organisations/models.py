@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Upper
 
 from core.history import track
 from core.pagecache import stale_pages_on_write
@@ -19,7 +20,7 @@ class MembershipStatus(models.TextChoices):
     DISSOLVED = "dissolved", "Dissolved"
 
 
-@track(model_name="OrganisationHistory")
+@track(model_name="OrganisationHistory", exclude=["search_name"])
 @stale_pages_on_write
 class Organisation(models.Model):
     """A public-sector body that is, or may become, a member of the Flex framework."""
@@ -34,6 +35,15 @@ class Organisation(models.Model):
         max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.PROSPECTIVE
     )
     joined_on = models.DateField(null=True, blank=True)
+    # The name and short name in capitals, kept by the database on every write: what a
+    # keyword search of contracts matches (procurement.filters), which otherwise upper-cased
+    # both names of every organisation on every search (42 ms of a 100 ms page at 40,000
+    # organisations; 12 ms with this). A line break between, which no search field sends.
+    search_name = models.GeneratedField(
+        expression=Upper(Concat("name", Value("\n"), "short_name")),
+        output_field=models.CharField(max_length=231),
+        db_persist=True,
+    )
     predecessors = models.ManyToManyField(
         "self", symmetrical=False, related_name="successors", blank=True
     )

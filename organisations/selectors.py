@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Value
+from django.db.models.functions import Upper
 from django.http import Http404
 
 from accounts import permissions
@@ -44,3 +45,11 @@ def organisation_get(*, user: AnyUser, slug: str) -> Organisation:
     if organisation is None:
         raise Http404("No such organisation")
     return organisation
+
+
+def organisations_named(text: str) -> QuerySet[Organisation]:
+    """The organisations whose name or short name contains `text`, in any case (unscoped: a
+    subquery of a list already scoped to the caller, as the contracts' keyword filter): matched
+    against the capitals the database keeps of both (Organisation.search_name), upper-cased
+    by the database as they were."""
+    return Organisation.objects.filter(search_name__contains=Upper(Value(text)))

@@ -112,6 +112,21 @@ def test_filters(officer_client, contracts, query, expected):
     assert _references(response) == expected
 
 
+def test_the_keyword_finds_an_organisation_by_its_name_as_it_is_now(officer_client, contracts):
+    """The search matches the capitals the database keeps of each name and short name
+    (Organisation.search_name): a rename or a new short name is found at once, the old name
+    no longer, and a wildcard or a line break in the search is just text."""
+    beta = contracts["BETA-1"].organisation
+    beta.name, beta.short_name = "Board of Trade Remedies", "TRA"
+    beta.save()
+    assert _references(officer_client.get(URL, {"q": "trade REMEDIES"})) == ["BETA-1"]
+    assert _references(officer_client.get(URL, {"q": "tra"})) == ["BETA-1"]
+    assert _references(officer_client.get(URL, {"q": "beta board"})) == []
+    assert _references(officer_client.get(URL, {"q": "Alpha%"})) == []
+    assert _references(officer_client.get(URL, {"q": "_lpha"})) == []
+    assert _references(officer_client.get(URL, {"q": "Remedies\nTRA"})) == []
+
+
 def test_totals_cover_the_filtered_set_not_just_the_page(officer_client, contracts):
     response = officer_client.get(URL, {"organisation": "alpha"})
     totals = response.context["totals"]
