@@ -60,7 +60,13 @@ class SignUpApplication(models.Model):
 
     class Meta:
         ordering = ["submitted_at", "created_at"]
-        indexes = [models.Index(fields=["status", "submitted_at"], name="application_queue_idx")]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="application_queue_idx"),
+            # The order of every list of applications (selectors.application_list: oldest
+            # submission first, drafts last), so a page of 50 is read from the index instead
+            # of every application being joined to its organisation and sorted.
+            models.Index(fields=["submitted_at", "created_at", "id"], name="application_list_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(term_years__gte=1, term_years__lte=10), name="application_term_1_to_10"
