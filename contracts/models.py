@@ -193,9 +193,25 @@ class ContractDownload(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["-at"], name="contract_download_at_idx")]
+        # The running count of the log (contracts/tally.py).
+        triggers = tally.download_triggers()
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class DownloadTally(models.Model):
+    """A change to the number of downloads logged: written only by the triggers of
+    contracts/tally.py (one row per write statement) and folded together by
+    `services.contract_tally_compact`; their sum is the length of the log."""
+
+    downloads = models.BigIntegerField()
+
+    class Meta:
+        db_table = tally.DOWNLOADS_TABLE
+
+    def __str__(self) -> str:
+        return f"{self.downloads:+} downloads"
 
 
 @stale_pages_on_write

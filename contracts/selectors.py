@@ -39,6 +39,7 @@ from .models import (
     ContractLine,
     ContractStatus,
     ContractTally,
+    DownloadTally,
 )
 
 # Price history shown per service on a contract page; the catalogue page has the rest.
@@ -347,6 +348,14 @@ def price_history(contract: Contract) -> list[ServicePriceHistory]:
 
 def download_log() -> QuerySet[ContractDownload]:
     return ContractDownload.objects.select_related("user", "contract")
+
+
+def download_log_length() -> int:
+    """How many downloads the log holds: on PostgreSQL the sum of its running count (a few rows,
+    contracts/tally.py), elsewhere counted."""
+    if connection.vendor != "postgresql":
+        return ContractDownload.objects.count()
+    return int(DownloadTally.objects.aggregate(n=Sum("downloads"))["n"] or 0)
 
 
 def framework_seats_by_service(service_ids: Iterable[int] | None = None) -> dict[int, int]:

@@ -348,10 +348,14 @@ def contract_download_record(
 
 
 def contract_tally_compact() -> int:
-    """Fold the running tally (contracts/tally.py) into one row per status and kind, in one
-    statement; the sums stay as they were. Nothing to do on SQLite. Returns the rows left."""
+    """Fold the running tallies (contracts/tally.py) into one row per status and kind, and the
+    download log's count into one row, a statement each; the sums stay as they were. Nothing
+    to do on SQLite. Returns the rows left."""
     if connection.vendor != "postgresql":
         return 0
+    left = 0
     with connection.cursor() as cursor:
-        cursor.execute(tally.COMPACT)
-        return cursor.rowcount
+        for statement in (tally.COMPACT, tally.DOWNLOADS_COMPACT):
+            cursor.execute(statement)
+            left += cursor.rowcount
+    return left

@@ -18,6 +18,9 @@ The figures are the rule `selectors.contract_totals` applies to the rows themsel
 the annual value times 100, rounded; total = pence times the term's years), in SQL here;
 tests/contracts/test_tally.py checks the two agree after every kind of write. On SQLite there
 are no triggers: the selectors sum the contracts.
+
+The download log is counted the same way (`DownloadTally`, `download_triggers`): the log page
+numbers its pages from that count, which counting 200,000 log rows made 20 ms a request.
 """
 
 from __future__ import annotations
@@ -47,19 +50,20 @@ def _append(*selects: str) -> str:
     )
 
 
+def _trigger(name, operation, func, referencing=None) -> pgtrigger.Trigger:
+    return pgtrigger.Trigger(
+        name=name,
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=referencing,
+        func=func,
+    )
+
+
 def triggers() -> list[pgtrigger.Trigger]:
     """The triggers `Contract.Meta` installs (migrations record them)."""
-
-    def trigger(name, operation, func, referencing=None):
-        return pgtrigger.Trigger(
-            name=name,
-            level=pgtrigger.Statement,
-            when=pgtrigger.After,
-            operation=operation,
-            referencing=referencing,
-            func=func,
-        )
-
+    trigger = _trigger
     return [
         trigger(
             "tally_insert",
@@ -91,4 +95,45 @@ COMPACT = (
     "SELECT status, kind, SUM(contracts), SUM(annual_pence), SUM(total_pence) FROM folded "
     "GROUP BY status, kind "
     "HAVING SUM(contracts) <> 0 OR SUM(annual_pence) <> 0 OR SUM(total_pence) <> 0"
+)
+
+
+# --- The download log's count ------------------------------------------------------------------
+
+DOWNLOADS_TABLE = "contracts_downloadtally"
+
+
+def _count_of(transition: str, sign: str) -> str:
+    return (
+        f"INSERT INTO {DOWNLOADS_TABLE} (downloads) "
+        f"SELECT {sign}COUNT(*) FROM {transition} HAVING COUNT(*) > 0; RETURN NULL;"
+    )
+
+
+def download_triggers() -> list[pgtrigger.Trigger]:
+    """The triggers `ContractDownload.Meta` installs: + the rows each insert statement adds,
+    - those each delete removes; a truncate empties the count. An update changes no count."""
+    return [
+        _trigger(
+            "tally_insert",
+            pgtrigger.Insert,
+            _count_of("new_rows", ""),
+            pgtrigger.Referencing(new="new_rows"),
+        ),
+        _trigger(
+            "tally_delete",
+            pgtrigger.Delete,
+            _count_of("old_rows", "-"),
+            pgtrigger.Referencing(old="old_rows"),
+        ),
+        _trigger(
+            "tally_truncate", pgtrigger.Truncate, f"DELETE FROM {DOWNLOADS_TABLE}; RETURN NULL;"
+        ),
+    ]
+
+
+DOWNLOADS_COMPACT = (
+    f"WITH folded AS (DELETE FROM {DOWNLOADS_TABLE} RETURNING downloads) "
+    f"INSERT INTO {DOWNLOADS_TABLE} (downloads) "
+    "SELECT SUM(downloads) FROM folded HAVING SUM(downloads) <> 0"
 )

@@ -18,5 +18,6 @@ def notify_contracts_ending() -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def compact_contract_tally() -> int:
     """Run by Celery beat: fold the running tally of contracts into a row per status and kind,
-    so the list's totals stay a sum of a few rows (contracts/tally.py). Idempotent."""
+    and the download log's count into one row, so the list's totals and the log's length stay
+    a sum of a few rows (contracts/tally.py). Idempotent."""
     return contract_tally_compact()

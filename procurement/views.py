@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -178,9 +177,9 @@ def contract_export_xlsx(request: HttpRequest) -> HttpResponse:
 def download_log(request: HttpRequest) -> HttpResponse:
     if not permissions.can_see_download_log(request.user):
         raise PermissionDenied
-    page = Paginator(selectors.download_log(), DOWNLOAD_LOG_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = CountedPaginator(
+        selectors.download_log(), DOWNLOAD_LOG_PAGE_SIZE, count=selectors.download_log_length()
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "contracts/download_log.html",

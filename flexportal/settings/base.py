@@ -334,7 +334,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contracts.tasks.notify_contracts_ending",
         "schedule": env.float("CONTRACT_ENDING_NOTICE_SECONDS", default=6 * 3600.0),
     },
-    # Folds the running tally of contracts (contracts/tally.py) into a row per status and kind.
+    # Folds the running tally of contracts (contracts/tally.py) into a row per status and kind,
+    # and the download log's running count into one row.
     "compact-contract-tally": {
         "task": "contracts.tasks.compact_contract_tally",
         "schedule": env.float("CONTRACT_TALLY_COMPACT_SECONDS", default=3600.0),

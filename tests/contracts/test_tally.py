@@ -13,10 +13,19 @@ import pytest
 from django.apps import apps as django_apps
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import permissions
 from contracts import selectors, services
-from contracts.models import Contract, ContractKind, ContractStatus, ContractTally
+from contracts.models import (
+    Contract,
+    ContractDownload,
+    ContractKind,
+    ContractStatus,
+    ContractTally,
+    DownloadKind,
+    DownloadTally,
+)
 from tests import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -164,3 +173,72 @@ def test_the_list_page_shows_the_tallied_totals(client, procurement):
     totals = response.context["totals"]
     assert totals == _counted({"status": "active"})
     assert totals.count == 3 and totals.annual_value == D("25925.76")
+
+
+# --- The download log's count -------------------------------------------------------------------
+
+
+def _log_counted() -> int:
+    return ContractDownload.objects.count()
+
+
+def test_the_download_count_agrees_with_the_log_after_every_kind_of_write(procurement):
+    def record(n: int = 1) -> None:
+        for _ in range(n):
+            services.contract_download_record(user=procurement, kind=DownloadKind.CSV, rows=3)
+
+    assert selectors.download_log_length() == _log_counted() == 0
+    record(3)
+    assert selectors.download_log_length() == _log_counted() == 3
+    now = timezone.now()
+    ContractDownload.objects.bulk_create(  # one statement, many rows
+        ContractDownload(user=procurement, at=now, kind=DownloadKind.XLSX) for _ in range(5)
+    )
+    with connection.cursor() as cursor:  # outside the ORM: as the scale loader's COPY writes
+        cursor.execute(
+            "INSERT INTO contracts_contractdownload (user_id, at, kind, filters) "
+            "SELECT %s, NOW(), 'csv', '{}' FROM generate_series(1, 4)",
+            [procurement.pk],
+        )
+    assert selectors.download_log_length() == _log_counted() == 12
+    ContractDownload.objects.filter(kind=DownloadKind.XLSX).update(rows=1)  # counts nothing
+    ContractDownload.objects.filter(kind=DownloadKind.XLSX).delete()
+    assert selectors.download_log_length() == _log_counted() == 7
+    with pytest.raises(RuntimeError), transaction.atomic():  # rolled back: leaves no trace
+        record(2)
+        raise RuntimeError
+    assert selectors.download_log_length() == _log_counted() == 7
+
+    assert DownloadTally.objects.count() > 1
+    services.contract_tally_compact()
+    assert DownloadTally.objects.count() == 1
+    assert selectors.download_log_length() == _log_counted() == 7
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks left pending
+        cursor.execute("TRUNCATE contracts_contractdownload")
+    assert selectors.download_log_length() == _log_counted() == 0
+    assert not DownloadTally.objects.exists()
+    services.contract_tally_compact()  # nothing to fold: still nothing
+    assert not DownloadTally.objects.exists()
+
+
+def test_the_migration_counts_the_downloads_already_logged(procurement):
+    for _ in range(3):
+        services.contract_download_record(user=procurement, kind=DownloadKind.CSV)
+    DownloadTally.objects.all().delete()
+    assert selectors.download_log_length() == 0
+    seed = importlib.import_module("contracts.migrations.0013_download_tally").seed
+    with connection.schema_editor() as editor:
+        seed(django_apps, editor)
+    assert selectors.download_log_length() == _log_counted() == 3
+
+
+def test_the_download_log_page_numbers_its_pages_from_the_count(client, approver):
+    for _ in range(3):
+        services.contract_download_record(user=approver, kind=DownloadKind.CSV)
+    client.force_login(approver)
+    response = client.get(reverse("contracts:downloads"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 3
+    assert "3 downloads, page 1 of 1" in response.content.decode()
