@@ -114,10 +114,6 @@ def drop_sequence(apps, schema_editor) -> None:
         schema_editor.execute(f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
 
 
-def _enabled() -> bool:
-    return getattr(settings, "PAGE_CACHE", False) and connection.vendor == "postgresql"
-
-
 def version_column(vendor: str) -> str | None:
     """`VERSION_COLUMN` where kept pages are on for `vendor`'s database, else None."""
     return (
@@ -125,6 +121,10 @@ def version_column(vendor: str) -> str | None:
         if getattr(settings, "PAGE_CACHE", False) and vendor == "postgresql"
         else None
     )
+
+
+def _enabled() -> bool:
+    return version_column(connection.vendor) is not None
 
 
 def _version(request: HttpRequest) -> int:
