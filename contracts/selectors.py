@@ -29,6 +29,7 @@ from django.http import Http404
 from accounts import permissions
 from catalogue.models import PriceSnapshot, Service, ServiceKind
 from core.dates import add_months
+from organisations import selectors as organisation_selectors
 from organisations.models import Organisation
 
 from . import values
@@ -99,7 +100,7 @@ def organisation_suggestions(*, user, text: str, page: int = 1) -> OrganisationS
     start = (page - 1) * SUGGESTIONS_PAGE_SIZE
     rows = list(
         organisations_with_contracts(user=user)
-        .filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(slug__icontains=text))
+        .filter(organisation_selectors.named(text) | Q(slug__icontains=text))
         .annotate(starts=Case(When(name__istartswith=text, then=0), default=1))
         .order_by("starts", "name")
         .values_list("slug", "name")[start : start + SUGGESTIONS_PAGE_SIZE + 1]

@@ -63,27 +63,26 @@ def _trigger(name, operation, func, referencing=None) -> pgtrigger.Trigger:
 
 def triggers() -> list[pgtrigger.Trigger]:
     """The triggers `Contract.Meta` installs (migrations record them)."""
-    trigger = _trigger
     return [
-        trigger(
+        _trigger(
             "tally_insert",
             pgtrigger.Insert,
             _append(_rows("new_rows", "")),
             pgtrigger.Referencing(new="new_rows"),
         ),
-        trigger(
+        _trigger(
             "tally_update",
             pgtrigger.Update,
             _append(_rows("new_rows", ""), _rows("old_rows", "-")),
             pgtrigger.Referencing(old="old_rows", new="new_rows"),
         ),
-        trigger(
+        _trigger(
             "tally_delete",
             pgtrigger.Delete,
             _append(_rows("old_rows", "-")),
             pgtrigger.Referencing(old="old_rows"),
         ),
-        trigger("tally_truncate", pgtrigger.Truncate, f"DELETE FROM {TABLE}; RETURN NULL;"),
+        _trigger("tally_truncate", pgtrigger.Truncate, f"DELETE FROM {TABLE}; RETURN NULL;"),
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet, Value
+from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Upper
 from django.http import Http404
 
@@ -47,9 +47,15 @@ def organisation_get(*, user: AnyUser, slug: str) -> Organisation:
     return organisation
 
 
+def named(text: str) -> Q:
+    """Organisations whose name or short name contains `text`, in any case: matched against
+    the capitals the database keeps of both (Organisation.search_name), `text` upper-cased by
+    the database as they were. Any run of whitespace in `text` is one space, as names are
+    written, so no match spans the line break between the two names."""
+    return Q(search_name__contains=Upper(Value(" ".join(text.split()))))
+
+
 def organisations_named(text: str) -> QuerySet[Organisation]:
-    """The organisations whose name or short name contains `text`, in any case (unscoped: a
-    subquery of a list already scoped to the caller, as the contracts' keyword filter): matched
-    against the capitals the database keeps of both (Organisation.search_name), upper-cased
-    by the database as they were."""
-    return Organisation.objects.filter(search_name__contains=Upper(Value(text)))
+    """`named(text)` among all organisations (unscoped: a subquery of a list already scoped to
+    the caller, as the contracts' keyword filter)."""
+    return Organisation.objects.filter(named(text))

@@ -191,9 +191,7 @@ class ContractFilter(django_filters.FilterSet):
         form = ContractFilterForm
 
     def filter_keyword(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # Any run of spaces, tabs or line breaks is one space, as a name is written; so no
-        # search spans a name and its short name (kept apart by a line break in search_name).
-        value = " ".join(value.split())
+        value = value.strip()
         if not value:
             return queryset
         # The organisations as a subquery of their own, not a join: each side is then answered

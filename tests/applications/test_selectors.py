@@ -123,3 +123,27 @@ def test_the_next_application_skips_the_approvers_own_organisation(world):
     ChangeRequest.objects.filter(pk=ons_change.pk).update(status="withdrawn")
     assert selectors.next_to_decide(user=world["approver"], after=agency) is None
     assert selectors.next_to_decide(user=world["cio_agency"]) is None
+
+
+@pytest.mark.postgres
+def test_a_page_of_the_application_list_is_read_in_index_order_not_sorted(approver):
+    """The list's order (oldest submission first, drafts last) is an index's
+    (application_list_idx), so a page of it is read from the index however many applications
+    there are: with sorting switched off, PostgreSQL still finds a plan with no Sort, which it
+    could not if no index gave that order."""
+    from django.db import connection
+
+    factories.SignUpApplicationFactory(
+        status="submitted", submitted_at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    )
+    factories.SignUpApplicationFactory()
+    page = (
+        selectors.application_list(user=approver).select_related(None).prefetch_related(None)[:50]
+    )
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "application_list_idx" in plan
+    assert "Sort" not in plan

@@ -412,8 +412,9 @@ def test_download_log_lists_who_downloaded_what(demo, client, django_assert_num_
     ContractDownload.objects.bulk_create(
         ContractDownload(user=user, at=timezone.now(), kind="csv", rows=2) for _ in range(60)
     )
-    # the session with its user, their organisation and groups (one statement), count, the page
-    # of downloads with their users and contracts
+    # the session with its user, their organisation and groups (one statement), the log's length
+    # (its running count on PostgreSQL, contracts/tally.py), the page of downloads with their
+    # users and contracts
     with django_assert_num_queries(3):
         response = client.get(reverse("contracts:downloads"))
     assert len(response.context["page"].object_list) == 50
